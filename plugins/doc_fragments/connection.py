@@ -1,0 +1,79 @@
+# Copyright: contributors to sap_aicore.admin
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The connection and authentication options every sap_aicore.admin module takes."""
+
+
+class ModuleDocFragment(object):
+
+    DOCUMENTATION = r"""
+options:
+  api_url:
+    description:
+      - The AI Core API URL, the C(serviceurls.AI_API_URL) of the service key, for example
+        C(https://api.ai.prod.eu-central-1.aws.ml.hana.ondemand.com).
+      - A trailing C(/) or C(/v2) is accepted; C(/v2) is never sent twice.
+      - Taken, in this order, from this option, O(service_key), or the environment variable E(AICORE_BASE_URL).
+    type: str
+  auth_url:
+    description:
+      - The XSUAA URL that issues tokens, the C(url) of the service key.
+      - C(/oauth/token) is appended unless the URL already ends with it.
+      - Taken, in this order, from this option, O(service_key), or E(AICORE_AUTH_URL).
+      - Not needed with O(token).
+    type: str
+  client_id:
+    description:
+      - The OAuth client id, the C(clientid) of the service key.
+      - Taken, in this order, from this option, O(service_key), or E(AICORE_CLIENT_ID).
+    type: str
+  client_secret:
+    description:
+      - The OAuth client secret, the C(clientsecret) of the service key.
+      - Taken, in this order, from this option, O(service_key), or E(AICORE_CLIENT_SECRET).
+      - Never shown in any output or message.
+    type: str
+  service_key:
+    description:
+      - The AI Core service key from SAP BTP, as a dict, a JSON string, or the path of a JSON file.
+      - Fills O(api_url), O(auth_url), O(client_id) and O(client_secret) where those options are not set,
+        from C(serviceurls.AI_API_URL), C(url), C(clientid) and C(clientsecret).
+      - When not set, the environment variable E(AICORE_SERVICE_KEY) is used, which holds the key as JSON
+        (or a path to it).
+    type: raw
+  token:
+    description:
+      - A bearer token for AI Core, for example from M(sap_aicore.admin.aicore_token). No token request is made.
+      - When not set, E(AICORE_TOKEN) is used, but only if no client credentials are configured.
+      - If AI Core rejects it as invalid or expired, the task fails and says so; it is not refreshed.
+    type: str
+  validate_certs:
+    description:
+      - Whether to verify TLS certificates. Turn off only for test systems.
+    type: bool
+    default: true
+  ca_path:
+    description:
+      - A PEM bundle of CA certificates to trust for AI Core and the token endpoint,
+        instead of the system's.
+    type: path
+  timeout:
+    description:
+      - Seconds to wait for each HTTP request before it counts as failed (and is retried).
+    type: float
+    default: 30
+  retries:
+    description:
+      - How many times a request is repeated after its first attempt when the answer is
+        429, 500, 502, 503 or 504, or when the connection fails or times out. 0 to 10.
+      - Waits grow exponentially with jitter; a C(Retry-After) header is honoured.
+        After a 429, all of the task's requests wait out the pause together.
+    type: int
+    default: 3
+requirements:
+  - requests
+notes:
+  - Each setting is taken from the first place that has it, in this order; the task's option,
+    the service key, the environment.
+  - Credentials and tokens never appear in results or messages, also when they come from the
+    service key or the environment.
+"""

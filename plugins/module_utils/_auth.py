@@ -1,0 +1,82 @@
+# Copyright: contributors to sap_aicore.admin
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Internal to sap_aicore.admin: the bearer token of one module run.
+
+Either the token the task gave, or one fetched with XSUAA client credentials on first use and
+shared by every request of the run. A fetched token that AI Core rejects is replaced once.
+"""
+
+import threading
+
+from ansible_collections.sap_aicore.admin.plugins.module_utils._errors import AICoreError
+
+TOKEN_STATUSES_FOR_BAD_CREDENTIALS = (400, 401, 403)
+
+
+class FetchedToken(object):
+    """An access token and how long the token endpoint said it lives (None if it did not say)."""
+
+    def __init__(self, access_token, expires_in):
+        self.access_token = access_token
+        self.expires_in = expires_in
+
+
+class TokenSource(object):
+    """Hands out the run's token; ``on_new_token`` sees every token so the module can mask it."""
+
+    def __init__(self, settings, transport, on_new_token=None):
+        self._settings = settings
+        self._transport = transport
+        self._on_new_token = on_new_token or (lambda token: None)
+        self._lock = threading.Lock()
+        self._token = settings.token
+        self._renewed = False
+        self.fetched = None
+
+    @property
+    def can_renew(self):
+        return not self._settings.uses_given_token
+
+    def current(self):
+        with self._lock:
+            if self._token is None:
+                self._token = self._fetch()
+            return self._token
+
+    def renew(self, rejected_token):
+        """Replace a rejected fetched token, once per run; return the new one, or None when that is not possible."""
+        if not self.can_renew:
+            return None
+        with self._lock:
+            if self._token != rejected_token:  # another worker already renewed it
+                return self._token
+            if self._renewed:
+                return None
+            self._renewed = True
+            self._token = self._fetch()
+            return self._token
+
+    def _fetch(self):
+        settings = self._settings
+        form = {"grant_type": "client_credentials", "client_id": settings.client_id, "client_secret": settings.client_secret}
+        reply = self._transport.send("POST", settings.token_url, data=form, headers={"Accept": "application/json"})
+        if reply.status in TOKEN_STATUSES_FOR_BAD_CREDENTIALS:
+            raise reply.error(
+                "authentication failed at %s for client id %r (client_id from %s, client_secret from %s): "
+                "check the client id and secret"
+                % (settings.token_url, settings.client_id, settings.source_of("client_id"), settings.source_of("client_secret"))
+            )
+        if reply.status != 200:
+            raise reply.error("the token request to %s failed" % settings.token_url)
+        self.fetched = _read_token(reply)
+        self._on_new_token(self.fetched.access_token)
+        return self.fetched.access_token
+
+
+def _read_token(reply):
+    document = reply.json()
+    access_token = document.get("access_token") if isinstance(document, dict) else None
+    if not isinstance(access_token, str) or not access_token.strip():
+        raise AICoreError("the token endpoint %s answered 200 without an access_token" % reply.url, status=reply.status)
+    expires_in = document.get("expires_in")
+    return FetchedToken(access_token, int(expires_in) if isinstance(expires_in, (int, float)) else None)

@@ -1,0 +1,109 @@
+# Copyright: contributors to sap_aicore.admin
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Internal to sap_aicore.admin: the one exception the client raises, and reading error bodies.
+
+AI Core answers errors in three shapes: its own JSON (``{"error": {"code", "message",
+"requestId"}}``, with ``requestID`` / ``request_id`` also seen), XSUAA's OAuth JSON
+(``{"error", "error_description"}``), and the gateway's plain text (``RBAC: access denied``).
+Proxies add HTML pages. All of them become one readable line.
+"""
+
+import json
+import re
+
+MAX_TEXT = 200
+REQUEST_ID_KEYS = ("requestId", "requestID", "request_id", "RequestId")
+HTML_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
+
+
+class AICoreError(Exception):
+    """A request that did not get the answer it needed.
+
+    ``status`` is the last HTTP status (None when no answer came at all), ``code``, ``detail``
+    and ``request_id`` come from the error body when it has them.
+    """
+
+    def __init__(self, summary, status=None, code=None, detail=None, request_id=None, attempts=1):
+        self.summary = summary
+        self.status = status
+        self.code = code
+        self.detail = detail
+        self.request_id = request_id
+        self.attempts = attempts
+        super(AICoreError, self).__init__(self.message)
+
+    @property
+    def message(self):
+        parts = [self.summary]
+        if self.status is not None:
+            parts.append("HTTP %s" % self.status)
+        if self.code:
+            parts.append("code %s" % self.code)
+        if self.detail:
+            parts.append(self.detail)
+        if self.request_id:
+            parts.append("request id %s" % self.request_id)
+        if self.attempts > 1:
+            parts.append("after %d attempts" % self.attempts)
+        return ": ".join(parts[:2]) + "".join(", " + part for part in parts[2:])
+
+
+class ErrorBody(object):
+    """What an error answer's body says: code, message and request id, each possibly None."""
+
+    def __init__(self, code=None, message=None, request_id=None):
+        self.code = code
+        self.message = message
+        self.request_id = request_id
+
+
+def read_error_body(text, content_type=""):
+    """Parse any error body AI Core, XSUAA, a gateway or a proxy sends; never raise."""
+    text = (text or "").strip()
+    if not text:
+        return ErrorBody()
+    try:
+        document = json.loads(text)
+    except ValueError:
+        return ErrorBody(message=_describe_text(text, content_type))
+    if isinstance(document, dict):
+        return _from_json(document)
+    return ErrorBody(message=_clip(text))
+
+
+def _from_json(document):
+    error = document.get("error")
+    if isinstance(error, dict):  # AI Core: {"error": {"code", "message", "requestId"}}
+        return ErrorBody(
+            code=_text(error.get("code")),
+            message=_text(error.get("message")),
+            request_id=_text(_first_key(error, REQUEST_ID_KEYS) or _first_key(document, REQUEST_ID_KEYS)),
+        )
+    if error is not None:  # XSUAA: {"error": "unauthorized", "error_description": "..."}
+        return ErrorBody(code=_text(error), message=_text(document.get("error_description")))
+    return ErrorBody(message=_text(document.get("message")), request_id=_text(_first_key(document, REQUEST_ID_KEYS)))
+
+
+def _describe_text(text, content_type):
+    if "html" in (content_type or "").lower() or text.lstrip().lower().startswith(("<!doctype html", "<html")):
+        title = HTML_TITLE.search(text)
+        found = " (%s)" % _clip(" ".join(title.group(1).split())) if title else ""
+        return "an HTML page%s instead of an API answer, probably from a proxy or gateway" % found
+    return _clip(" ".join(text.split()))
+
+
+def _first_key(mapping, keys):
+    for key in keys:
+        if mapping.get(key) not in (None, ""):
+            return mapping[key]
+    return None
+
+
+def _text(value):
+    if value is None or value == "":
+        return None
+    return _clip(value if isinstance(value, str) else json.dumps(value))
+
+
+def _clip(text):
+    return text if len(text) <= MAX_TEXT else text[:MAX_TEXT] + "..."

@@ -1,0 +1,194 @@
+# Copyright: contributors to sap_aicore.admin
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Internal to sap_aicore.admin: one HTTP exchange with retries, over one pooled session.
+
+Retried: 429, 500, 502, 503, 504, dropped connections and timeouts, at most ``retries`` times
+after the first attempt, with exponential backoff and jitter. ``Retry-After`` (seconds or an
+HTTP date) is honoured; after a 429 every worker waits out the same pause, because the server
+is limiting the whole client, not one request.
+"""
+
+import email.utils
+import json
+import random
+import threading
+import time
+import traceback
+
+try:
+    import requests
+    from requests.adapters import HTTPAdapter
+    HAS_REQUESTS = True
+    REQUESTS_IMPORT_ERROR = None
+except ImportError:
+    HAS_REQUESTS = False
+    REQUESTS_IMPORT_ERROR = traceback.format_exc()
+
+from ansible_collections.sap_aicore.admin.plugins.module_utils._errors import AICoreError, read_error_body
+
+RETRYABLE_STATUSES = frozenset((429, 500, 502, 503, 504))
+BACKOFF_FIRST = 0.5  # seconds before the first retry; doubles each time
+BACKOFF_LONGEST = 8.0
+RETRY_AFTER_LONGEST = 120.0  # a server asking for more is waited on this long, then retried
+
+
+class Reply(object):
+    """A final HTTP answer. ``after_lost_attempt``: an earlier attempt may have reached the server."""
+
+    def __init__(self, method, url, response, attempts, after_lost_attempt):
+        self.method = method
+        self.url = url
+        self.status = response.status_code
+        self.text = response.text
+        self.content_type = response.headers.get("Content-Type", "")
+        self.attempts = attempts
+        self.after_lost_attempt = after_lost_attempt
+
+    def json(self):
+        """The body as JSON; a body that is not JSON is an error of the server, reported as such."""
+        try:
+            return json.loads(self.text)
+        except ValueError:
+            raise AICoreError("%s %s answered with a body that is not JSON" % (self.method, self.url), status=self.status,
+                              detail=read_error_body(self.text, self.content_type).message)
+
+    def error(self, summary):
+        """An ``AICoreError`` for this answer, quoting what its body says."""
+        body = read_error_body(self.text, self.content_type)
+        return AICoreError(summary, status=self.status, code=body.code, detail=body.message,
+                           request_id=body.request_id, attempts=self.attempts)
+
+
+class SharedPause(object):
+    """A moment before which no worker sends anything; set from a 429's Retry-After."""
+
+    def __init__(self, clock=time.monotonic, sleep=time.sleep):
+        self._resume_at = 0.0
+        self._lock = threading.Lock()
+        self._clock = clock
+        self._sleep = sleep
+
+    def hold(self, seconds):
+        with self._lock:
+            self._resume_at = max(self._resume_at, self._clock() + seconds)
+
+    def wait(self):
+        remaining = self._resume_at - self._clock()
+        if remaining > 0:
+            self._sleep(remaining)
+
+
+def retry_after_seconds(value, now=None):
+    """Seconds to wait from a Retry-After header (delta-seconds or HTTP date); None if unusable."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = _seconds_until(value, time.time() if now is None else now)
+    if seconds is None or seconds != seconds:  # unparsable, or NaN
+        return None
+    return min(max(seconds, 0.0), RETRY_AFTER_LONGEST)
+
+
+def _seconds_until(http_date, now):
+    try:
+        moment = email.utils.parsedate_to_datetime(http_date)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if moment is None:
+        return None
+    return moment.timestamp() - now
+
+
+def backoff_seconds(retry_number):
+    """Exponential backoff with jitter: half the step is fixed, half random, so workers spread out."""
+    step = min(BACKOFF_FIRST * (2 ** (retry_number - 1)), BACKOFF_LONGEST)
+    return step / 2 + random.uniform(0, step / 2)
+
+
+def new_session(settings, pool_size):
+    """One keep-alive session for the whole module run, with a connection per worker."""
+    session = requests.Session()
+    adapter = HTTPAdapter(pool_connections=2, pool_maxsize=max(pool_size, 1))
+    session.mount("https://", adapter)
+    session.mount("http://", adapter)
+    session.verify = settings.tls_verify
+    return session
+
+
+class Transport(object):
+    """Sends requests with retries; answers are returned whatever their status, failures to get one raise."""
+
+    def __init__(self, settings, session, sleep=time.sleep, pause=None):
+        self._timeout = settings.timeout
+        self._retries = settings.retries
+        self._session = session
+        self._sleep = sleep
+        self._pause = pause or SharedPause(sleep=sleep)
+
+    def send(self, method, url, **request_options):
+        """Send until a final answer; raise ``AICoreError`` when none came or the server redirected."""
+        lost_attempt = False
+        for attempt in range(1, self._retries + 2):
+            self._pause.wait()
+            try:
+                response = self._session.request(method, url, timeout=self._timeout, allow_redirects=False, **request_options)
+            except requests.exceptions.SSLError as error:
+                raise _tls_error(method, url, error)
+            except (requests.exceptions.ConnectionError, requests.exceptions.Timeout,
+                    requests.exceptions.ChunkedEncodingError) as error:
+                lost_attempt = lost_attempt or _may_have_arrived(error)
+                if attempt > self._retries:
+                    raise _no_answer_error(method, url, error, attempt)
+                self._sleep(backoff_seconds(attempt))
+                continue
+            if response.status_code in RETRYABLE_STATUSES and attempt <= self._retries:
+                self._wait_before_retry(response, attempt)
+                continue
+            if 300 <= response.status_code < 400:
+                raise _redirect_error(method, url, response, attempt)
+            return Reply(method, url, response, attempt, lost_attempt)
+        raise AssertionError("unreachable: the last attempt returns or raises")
+
+    def _wait_before_retry(self, response, attempt):
+        asked = retry_after_seconds(response.headers.get("Retry-After"))
+        if response.status_code == 429:
+            self._pause.hold(asked if asked is not None else backoff_seconds(attempt))
+        else:
+            self._sleep(asked if asked is not None else backoff_seconds(attempt))
+
+
+def _may_have_arrived(error):
+    """False only when the connection was never made, so the server cannot have acted on the request."""
+    if isinstance(error, requests.exceptions.ConnectTimeout):
+        return False
+    return "NewConnectionError" not in repr(error) and "Connection refused" not in str(error)
+
+
+def _no_answer_error(method, url, error, attempts):
+    if isinstance(error, requests.exceptions.Timeout):
+        reason = "no answer within the timeout"
+    else:
+        reason = "the connection failed or was dropped (%s)" % type(error).__name__
+    return AICoreError("%s %s: %s" % (method, url, reason), attempts=attempts)
+
+
+def _tls_error(method, url, error):
+    text = str(error)
+    if "CERTIFICATE_VERIFY_FAILED" in text or "certificate verify failed" in text:
+        return AICoreError(
+            "%s %s: TLS certificate verify failed; set ca_path to the CA bundle that signed the server's certificate, "
+            "or validate_certs: false for a test system" % (method, url)
+        )
+    return AICoreError("%s %s: TLS handshake failed (%s)" % (method, url, type(error).__name__))
+
+
+def _redirect_error(method, url, response, attempts):
+    target = requests.utils.urlparse(response.headers.get("Location", ""))
+    where = "%s://%s" % (target.scheme, target.netloc) if target.netloc else "another path"
+    return AICoreError(
+        "%s %s answered with a redirect to %s, which is not followed so that credentials stay with the configured host"
+        % (method, url, where), status=response.status_code, attempts=attempts,
+    )

@@ -1,0 +1,79 @@
+# Copyright: contributors to sap_aicore.admin
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Internal to sap_aicore.admin: what every module shares: its common options and its client.
+
+``argument_spec`` merges the connection options (and, for modules that address secrets, the
+scope options) into a module's own; ``client_for`` turns the task's options into a ready
+``AICoreClient`` or fails the task with a message naming the option at fault.
+"""
+
+from ansible.module_utils.basic import missing_required_lib
+
+from ansible_collections.sap_aicore.admin.plugins.module_utils._client import AICoreClient
+from ansible_collections.sap_aicore.admin.plugins.module_utils._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
+from ansible_collections.sap_aicore.admin.plugins.module_utils._scope import scope_headers
+from ansible_collections.sap_aicore.admin.plugins.module_utils._settings import resolve_settings
+from ansible_collections.sap_aicore.admin.plugins.module_utils._validation import InputError
+
+# Documented once, in doc_fragments/connection.py.
+CONNECTION_OPTIONS = dict(
+    api_url=dict(type="str"),
+    auth_url=dict(type="str"),
+    client_id=dict(type="str"),
+    client_secret=dict(type="str", no_log=True),
+    service_key=dict(type="raw", no_log=True),
+    token=dict(type="str", no_log=True),
+    validate_certs=dict(type="bool", default=True),
+    ca_path=dict(type="path"),
+    timeout=dict(type="float", default=30),
+    retries=dict(type="int", default=3),
+)
+
+# Documented once, in doc_fragments/scope.py.
+SCOPE_OPTIONS = dict(
+    resource_group=dict(type="str"),
+    tenant_scope=dict(type="bool", default=False),
+)
+
+MAX_RETRIES = 10
+
+
+def argument_spec(module_options, scoped=True):
+    """The full argument spec of a module: its own options plus the shared ones."""
+    spec = dict(CONNECTION_OPTIONS)
+    if scoped:
+        spec.update(SCOPE_OPTIONS)
+    spec.update(module_options)
+    return spec
+
+
+def client_for(module, pool_size=1, scoped=True):
+    """Build the run's client from the task's options; fail the task before any request on bad input."""
+    if not HAS_REQUESTS:
+        module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
+    try:
+        _check_limits(module.params)
+        settings = resolve_settings(module.params)
+        headers = scope_headers(module.params["resource_group"], module.params["tenant_scope"]) if scoped else {}
+    except InputError as error:
+        module.fail_json(msg=str(error))
+    _mask(module, settings.client_secret, settings.token)
+    return AICoreClient(settings, headers, pool_size=pool_size, on_new_token=lambda token: _mask(module, token))
+
+
+def _check_limits(params):
+    if params["timeout"] <= 0:
+        raise InputError("timeout: must be a number of seconds above 0, got %s" % params["timeout"])
+    if not 0 <= params["retries"] <= MAX_RETRIES:
+        raise InputError("retries: must be between 0 and %d, got %s" % (MAX_RETRIES, params["retries"]))
+
+
+def _mask(module, *values):
+    """Have Ansible blank these values wherever they would appear in the task's result.
+
+    Options marked no_log are masked already; this covers credentials read from the service
+    key or the environment, and tokens fetched during the run.
+    """
+    for value in values:
+        if value:
+            module.no_log_values.add(value)

@@ -1,0 +1,71 @@
+# Copyright: contributors to sap_aicore.admin
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Internal to sap_aicore.admin: which AI Core scope a request addresses, as headers.
+
+AI Core accepts exactly three combinations; anything else is undocumented, and SAP's SDKs
+disagree on what they default to, so the collection sends one of the three or refuses.
+"""
+
+import os
+
+from ansible_collections.sap_aicore.admin.plugins.module_utils._validation import InputError, check_header_value
+
+RESOURCE_GROUP_HEADER = "AI-Resource-Group"
+TENANT_SCOPE_HEADER = "AI-Tenant-Scope"
+ALL_RESOURCE_GROUPS = "*"
+RESOURCE_GROUP_ENV = "AICORE_RESOURCE_GROUP"
+
+
+def scope_headers(resource_group, tenant_scope, environ=None):
+    """Return the scope headers for these options, or raise ``InputError`` before anything is sent.
+
+    ``resource_group`` is the task's option (None when not given); the environment fills it in
+    only for resource-group scope, never to turn a tenant-scoped task into a tenant-wide one.
+    """
+    environ = os.environ if environ is None else environ
+    if tenant_scope:
+        return _tenant_headers(resource_group)
+    if resource_group is None:
+        resource_group = environ.get(RESOURCE_GROUP_ENV) or None
+        source = "environment variable %s" % RESOURCE_GROUP_ENV
+    else:
+        source = "resource_group"
+    if resource_group is None:
+        raise InputError(
+            "no scope: set resource_group (or AICORE_RESOURCE_GROUP) for a resource group's secrets, "
+            "or tenant_scope: true for the main tenant's secrets"
+        )
+    return {RESOURCE_GROUP_HEADER: _checked_group(resource_group, source)}
+
+
+def describe(headers):
+    """Name the scope in words, for messages."""
+    group = headers.get(RESOURCE_GROUP_HEADER)
+    if TENANT_SCOPE_HEADER not in headers:
+        return "resource group %s" % group
+    return "tenant-wide scope (every resource group)" if group == ALL_RESOURCE_GROUPS else "main tenant scope"
+
+
+def _tenant_headers(resource_group):
+    if resource_group is None:
+        return {TENANT_SCOPE_HEADER: "true"}
+    if resource_group == ALL_RESOURCE_GROUPS:
+        return {TENANT_SCOPE_HEADER: "true", RESOURCE_GROUP_HEADER: ALL_RESOURCE_GROUPS}
+    raise InputError(
+        "resource_group %r cannot be combined with tenant_scope: true; use resource_group: '*' with "
+        "tenant_scope: true for tenant-wide secrets, or drop tenant_scope for this resource group"
+        % _printable(resource_group)
+    )
+
+
+def _checked_group(resource_group, source):
+    if not resource_group.strip():
+        raise InputError("%s: a resource group id must not be empty" % source)
+    check_header_value(resource_group, source)
+    if resource_group == ALL_RESOURCE_GROUPS:
+        raise InputError("%s: '*' (every resource group) addresses tenant-wide secrets and needs tenant_scope: true" % source)
+    return resource_group
+
+
+def _printable(text):
+    return text.encode("unicode_escape").decode("ascii")[:60]

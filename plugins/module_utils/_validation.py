@@ -1,0 +1,53 @@
+# Copyright: contributors to sap_aicore.admin
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Internal to sap_aicore.admin: the input rules of the AI Core contract, checked before any request.
+
+Every check raises ``InputError`` with a message that names the option and the rule it broke,
+so a module can refuse bad input before anything is sent.
+"""
+
+import re
+
+SECRET_NAME_PATTERN = re.compile(r"^[a-z0-9.-]{1,252}$")
+DOT_SEGMENTS = (".", "..")
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+
+
+class InputError(ValueError):
+    """Task input that breaks a rule of the AI Core contract."""
+
+
+def secret_names(raw_names, option="name"):
+    """Return the names in their given order without duplicates, or refuse the first bad one."""
+    if not raw_names:
+        raise InputError("%s: give at least one secret name" % option)
+    names = []
+    for name in raw_names:
+        check_secret_name(name, option)
+        if name not in names:
+            names.append(name)
+    return names
+
+
+def check_secret_name(name, option="name"):
+    """Refuse a name the API would reject, or one that could address another resource in a URL path."""
+    if not isinstance(name, str) or not name:
+        raise InputError("%s: a secret name must be a non-empty string" % option)
+    if not SECRET_NAME_PATTERN.match(name):
+        raise InputError(
+            "%s: secret name %r is not allowed: use 1 to 252 characters of lower-case letters, "
+            "digits, '-' and '.' (^[a-z0-9.-]+$)" % (option, _shorten(name))
+        )
+    if name in DOT_SEGMENTS:
+        # HTTP clients resolve these in a URL path, so DELETE .../secrets/.. would address another resource.
+        raise InputError("%s: secret name %r is a path segment of its own ('.' or '..') and cannot address a secret" % (option, name))
+
+
+def check_header_value(value, option):
+    """Refuse values that would break or smuggle HTTP headers (CR, LF and other control characters)."""
+    if CONTROL_CHARACTERS.search(value):
+        raise InputError("%s: contains control characters (such as CR or LF), which are not allowed in a header" % option)
+
+
+def _shorten(text, limit=60):
+    return text if len(text) <= limit else text[:limit] + "..."

@@ -1,0 +1,80 @@
+# Copyright: contributors to sap_aicore.admin
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The client: headers it sends, the token it fetches once, and renewing a rejected token once."""
+
+import pytest
+
+from ansible_collections.sap_aicore.admin.plugins.module_utils._client import AICoreClient
+from ansible_collections.sap_aicore.admin.plugins.module_utils._errors import AICoreError
+from ansible_collections.sap_aicore.admin.plugins.module_utils._secrets import GenericSecrets
+
+from .fakes import RecordedSleep, ScriptedSession, answer, settings
+
+TOKEN_ANSWER = '{"access_token": "tok-%d", "token_type": "bearer", "expires_in": 43199}'
+SCOPE = {"AI-Resource-Group": "team-a"}
+
+
+def client(session, **given):
+    return AICoreClient(settings(**given), SCOPE, session=session, sleep=RecordedSleep())
+
+
+def test_one_token_for_all_requests_and_scope_headers_on_each():
+    session = ScriptedSession(answer(200, TOKEN_ANSWER % 1), answer(200, "{}"), answer(404))
+    api = client(session)
+    api.call("GET", "/admin/secrets/a")
+    api.call("DELETE", "/admin/secrets/b", tolerate=(404,))
+    token_request, first, second = session.requests
+    assert token_request["url"] == "https://auth.example.com/oauth/token"
+    assert token_request["data"]["grant_type"] == "client_credentials"
+    for request in (first, second):
+        assert request["headers"]["Authorization"] == "Bearer tok-1"
+        assert request["headers"]["AI-Resource-Group"] == "team-a"
+    assert second["url"] == "https://api.example.com/v2/admin/secrets/b"
+
+
+def test_bad_credentials_name_the_client_id_never_the_secret():
+    session = ScriptedSession(answer(401, '{"error": "unauthorized", "error_description": "Bad credentials"}'))
+    with pytest.raises(AICoreError) as raised:
+        client(session).authenticate()
+    message = str(raised.value)
+    assert "authentication failed" in message and "'sb-client'" in message and "HTTP 401" in message
+    assert "s3cret-value" not in message
+
+
+def test_token_answer_without_access_token_is_refused():
+    with pytest.raises(AICoreError, match="without an access_token"):
+        client(ScriptedSession(answer(200, '{"token_type": "bearer"}'))).authenticate()
+
+
+def test_a_rejected_fetched_token_is_renewed_once():
+    session = ScriptedSession(answer(200, TOKEN_ANSWER % 1), answer(401, "Jwt is expired"), answer(200, TOKEN_ANSWER % 2), answer(200, "{}"))
+    client(session).call("GET", "/admin/secrets/a")
+    assert session.requests[-1]["headers"]["Authorization"] == "Bearer tok-2"
+
+
+def test_renewal_happens_only_once_per_run():
+    session = ScriptedSession(answer(200, TOKEN_ANSWER % 1), answer(401, "Jwt is expired"), answer(200, TOKEN_ANSWER % 2),
+                              answer(401, "Jwt is expired"))
+    with pytest.raises(AICoreError, match="rejected a freshly fetched token"):
+        client(session).call("GET", "/admin/secrets/a")
+    assert len(session.requests) == 4
+
+
+def test_a_given_token_is_not_renewed_and_the_message_says_what_to_do():
+    session = ScriptedSession(answer(401, "Jwt is expired", {"Content-Type": "text/plain"}))
+    with pytest.raises(AICoreError) as raised:
+        client(session, token="given-token").call("GET", "/admin/secrets/a")
+    message = str(raised.value)
+    assert "rejected the token from option token" in message and "aicore_token" in message and "Jwt is expired" in message
+    assert "given-token" not in message and len(session.requests) == 1
+
+
+def test_delete_reports_deleted_when_a_lost_attempt_came_before_the_404():
+    import requests
+    session = ScriptedSession(answer(200, TOKEN_ANSWER % 1), requests.exceptions.ReadTimeout("timed out"), answer(404))
+    assert GenericSecrets(client(session)).delete("a") == "deleted"
+
+
+def test_delete_of_a_missing_secret_is_absent():
+    session = ScriptedSession(answer(200, TOKEN_ANSWER % 1), answer(404, '{"error": {"code": "404", "message": "not found"}}'))
+    assert GenericSecrets(client(session)).delete("a") == "absent"
