@@ -1,0 +1,80 @@
+# sap_aicore.admin: the README's commands.
+#
+#   make demo    run examples/cleanup_demo.yml twice against the local AI Core emulator
+#   make test    every quality gate, then a summary table (tests/tools/run_gates.py)
+#
+# Nothing needs installing by hand: the targets build the two pinned virtual
+# environments they use (.venv: ansible-core 2.21 on Python 3.13; .venv-2.18:
+# ansible-core 2.18 on Python 3.11) from tests/requirements*.txt.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYENV_ROOT ?= $(shell pyenv root 2>/dev/null || echo $(HOME)/.pyenv)
+PYTHON313  ?= $(PYENV_ROOT)/versions/3.13.0/bin/python3
+PYTHON311  ?= $(PYENV_ROOT)/versions/3.11.7/bin/python3
+
+VENV     := .venv
+VENV_218 := .venv-2.18
+STAMP     = .requirements.sha256
+
+COLLECTIONS := build/collections
+INSTALLED   := $(COLLECTIONS)/ansible_collections/sap_aicore/admin
+VERSION     := $(shell sed -n 's/^version: *//p' galaxy.yml)
+TARBALL     := dist/sap_aicore-admin-$(VERSION).tar.gz
+
+# Everything that goes into the built collection (galaxy.yml's build_ignore keeps the rest out).
+SOURCES := galaxy.yml $(wildcard $(shell git ls-files --cached --others --exclude-standard \
+	plugins meta tests docs changelogs examples README.md requirements.txt 2>/dev/null))
+
+.PHONY: help venv venv-2.18 build install demo test lint clean
+
+help:
+	@echo "make demo       run the cleanup demo against the local AI Core emulator"
+	@echo "make test       run every gate (build, sanity, units, integration, lint, emulator, demo) and summarise"
+	@echo "make venv       .venv      (Python 3.13, ansible-core 2.21, tests/requirements.txt)"
+	@echo "make venv-2.18  .venv-2.18 (Python 3.11, ansible-core 2.18, tests/requirements-2.18.txt)"
+	@echo "make build      dist/sap_aicore-admin-$(VERSION).tar.gz"
+	@echo "make install    install that tarball into $(INSTALLED)"
+	@echo "make lint       ansible-lint --profile production"
+	@echo "make clean      remove build/, dist/ and tests/output/ (not the venvs)"
+
+# --- virtual environments ---------------------------------------------------
+# The stamp records the requirements file's hash: ensure_venv.sh rebuilds the
+# venv from scratch when it changes and does nothing when it does not.
+venv: $(VENV)/$(STAMP)
+venv-2.18: $(VENV_218)/$(STAMP)
+
+$(VENV)/$(STAMP): tests/requirements.txt tests/tools/ensure_venv.sh
+	tests/tools/ensure_venv.sh $(VENV) $(PYTHON313) tests/requirements.txt
+	@touch $@
+
+$(VENV_218)/$(STAMP): tests/requirements-2.18.txt tests/tools/ensure_venv.sh
+	tests/tools/ensure_venv.sh $(VENV_218) $(PYTHON311) tests/requirements-2.18.txt
+	@touch $@
+
+# --- build and install, the way a user gets the collection ------------------
+build: $(TARBALL)
+
+$(TARBALL): $(VENV)/$(STAMP) $(SOURCES)
+	$(VENV)/bin/ansible-galaxy collection build --force --output-path dist/
+
+install: $(INSTALLED)/MANIFEST.json
+
+$(INSTALLED)/MANIFEST.json: $(TARBALL)
+	$(VENV)/bin/ansible-galaxy collection install $(TARBALL) -p $(COLLECTIONS) --force
+	@touch $@
+
+# --- the README's commands ----------------------------------------------------
+demo: install
+	tests/tools/demo.sh
+
+# GATES="sanity-2.21 units-2.21" runs only those (tests/tools/run_gates.py --list).
+test: venv venv-2.18
+	$(VENV)/bin/python tests/tools/run_gates.py $(GATES)
+
+lint: venv
+	$(VENV)/bin/ansible-lint
+
+clean:
+	rm -rf build dist tests/output

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Seed ansible-test's pip bootstrap cache with the offline stand-in for get-pip.py
+# (see get_pip_offline.py) for the pip version that the given ansible-test uses.
+# Usage: prepare_ansible_test.sh VENV_PYTHON
+set -euo pipefail
+python=$1
+here=$(cd "$(dirname "$0")" && pwd)
+version=$("$python" - <<'PY'
+from ansible_test._internal.python_requirements import get_venv_packages
+class P:  # only .version is read
+    version = '%d.%d' % __import__('sys').version_info[:2]
+print(get_venv_packages(P())['pip'])
+PY
+)
+cache=${HOME}/.ansible/test/cache/get_pip_${version//./_}.py
+mkdir -p "$(dirname "$cache")"
+# A real get-pip.py someone downloaded is left alone; ours is refreshed.
+if [ ! -e "$cache" ] || { grep -q 'Offline stand-in' "$cache" && ! cmp -s "$here/get_pip_offline.py" "$cache"; }; then
+    cp "$here/get_pip_offline.py" "$cache"
+    echo "prepared $cache (offline pip bootstrap for ansible-test)"
+fi

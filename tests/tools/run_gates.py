@@ -1,0 +1,173 @@
+#!/usr/bin/env python3
+"""Run the collection's quality gates in order and print a summary table.
+
+`make test` (and so `.ci/run`) calls this after creating .venv and .venv-2.18.
+A failing gate does not stop the run: every gate runs (a gate that needs the
+installed collection is skipped when build+install failed), the table at the
+end shows gate, result and seconds, and the exit status is 0 only if all passed.
+
+    tests/tools/run_gates.py                 all gates
+    tests/tools/run_gates.py sanity-2.21 ... only these (names as in the table)
+    tests/tools/run_gates.py --list          the gates and their commands
+
+Logs: tests/output/gates/<gate>.log holds each gate's full output; ansible-test's
+own results (junit, bot, ...) are copied to tests/output/ansible-test/<gate>/.
+ansible-test runs from the installed copy, build/collections/ansible_collections/
+sap_aicore/admin, as it must run from inside an ansible_collections/ tree.
+"""
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+INSTALLED = ROOT / 'build/collections/ansible_collections/sap_aicore/admin'
+OUTPUT = ROOT / 'tests/output'
+VENV = ROOT / '.venv'          # ansible-core 2.21, Python 3.13
+VENV_218 = ROOT / '.venv-2.18'  # ansible-core 2.18, Python 3.11
+GATE_TIMEOUT = 20 * 60          # seconds; a hung gate is killed and fails
+
+# Lines that pip prints for every package because of this machine's pip
+# configuration (an extra index that does not exist): kept in the logs, not on the console.
+CONSOLE_NOISE = ("WARNING: Location 'file:///opt/",)
+
+
+@dataclass
+class Gate:
+    name: str
+    argv: list
+    cwd: Path = ROOT
+    venv: Path = VENV                  # its bin/ goes first on PATH (ansible-test finds shellcheck there)
+    needs_install: bool = False        # runs against the installed copy
+    ansible_test_output: bool = False  # copy the installed copy's tests/output afterwards
+    result: str = field(default='not run')
+    seconds: float = 0.0
+
+
+def ansible_test(venv, python, *args):
+    return [str(venv / 'bin/ansible-test'), *args, '--venv', '--python', python]
+
+
+def with_emulator(*argv):
+    """Start the local AI Core emulator, write the integration vars into the installed copy, run argv."""
+    return [str(VENV / 'bin/python'), str(ROOT / 'tests/emulator/with_emulator.py'),
+            '--integration-config', str(INSTALLED / 'tests/integration/integration_config.yml'),
+            '--', *argv]
+
+
+def gates():
+    installed = dict(cwd=INSTALLED, needs_install=True)
+    return [
+        Gate('build+install', ['make', '--no-print-directory', 'install']),
+        Gate('sanity-2.21', ansible_test(VENV, '3.13', 'sanity'), ansible_test_output=True, **installed),
+        Gate('sanity-2.18', ansible_test(VENV_218, '3.11', 'sanity'), venv=VENV_218, ansible_test_output=True,
+             **installed),
+        Gate('units-2.21', ansible_test(VENV, '3.13', 'units'), ansible_test_output=True, **installed),
+        Gate('units-2.18', ansible_test(VENV_218, '3.11', 'units'), venv=VENV_218, ansible_test_output=True,
+             **installed),
+        Gate('integration-2.21', with_emulator(*ansible_test(VENV, '3.13', 'integration')),
+             ansible_test_output=True, **installed),
+        Gate('integration-2.18', with_emulator(*ansible_test(VENV_218, '3.11', 'integration')), venv=VENV_218,
+             ansible_test_output=True, **installed),
+        Gate('ansible-lint', [str(VENV / 'bin/ansible-lint'), '--profile', 'production']),
+        Gate('emulator', [str(VENV / 'bin/python'), '-m', 'pytest', '-q', 'tests/unit/emulator']),
+        Gate('demo', [str(ROOT / 'tests/tools/demo.sh')], needs_install=True),
+    ]
+
+
+def run(gate, log_path):
+    env = dict(os.environ, PATH=f"{gate.venv / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}")
+    env.pop('VIRTUAL_ENV', None)
+    with open(log_path, 'w', encoding='utf-8') as log:
+        if gate.ansible_test_output:
+            shutil.rmtree(gate.cwd / 'tests/output', ignore_errors=True)
+            # ansible-test would download get-pip.py from a host that is not a package registry.
+            subprocess.run([str(ROOT / 'tests/tools/prepare_ansible_test.sh'), str(gate.venv / 'bin/python')],
+                           stdout=log, stderr=subprocess.STDOUT, check=False)
+        log.write(f"$ cd {gate.cwd} && {' '.join(gate.argv)}\n")
+        log.flush()
+        try:
+            proc = subprocess.Popen(gate.argv, cwd=gate.cwd, env=env, stdin=subprocess.DEVNULL,
+                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+        except OSError as exc:
+            print(f'cannot start: {exc}', flush=True)
+            log.write(f'cannot start: {exc}\n')
+            return 'FAILED'
+        timed_out = []
+
+        def kill():
+            timed_out.append(True)
+            os.killpg(proc.pid, signal.SIGTERM)
+
+        watchdog = threading.Timer(GATE_TIMEOUT, kill)
+        watchdog.start()
+        try:
+            for raw in proc.stdout:
+                line = raw.decode('utf-8', 'replace')
+                log.write(line)
+                if not line.startswith(CONSOLE_NOISE):
+                    sys.stdout.write(line)
+                    sys.stdout.flush()
+            status = proc.wait()
+        finally:
+            watchdog.cancel()
+        if timed_out:
+            print(f'{gate.name}: killed after {GATE_TIMEOUT} s', flush=True)
+            return 'TIMEOUT'
+    if gate.ansible_test_output:
+        results = gate.cwd / 'tests/output'
+        keep = OUTPUT / 'ansible-test' / gate.name
+        shutil.rmtree(keep, ignore_errors=True)
+        if results.is_dir():
+            shutil.copytree(results, keep, ignore=shutil.ignore_patterns('.tmp'))
+    return 'passed' if status == 0 else f'FAILED ({status})'
+
+
+def main(argv):
+    all_gates = gates()
+    if argv[:1] == ['--list']:
+        for gate in all_gates:
+            print(f"{gate.name}:\n    cd {gate.cwd.relative_to(ROOT)} && {' '.join(gate.argv)}")
+        return 0
+    unknown = set(argv) - {g.name for g in all_gates}
+    if unknown:
+        print(f"unknown gate(s): {', '.join(sorted(unknown))}; see --list", file=sys.stderr)
+        return 2
+    selected = [g for g in all_gates if not argv or g.name in argv]
+    (OUTPUT / 'gates').mkdir(parents=True, exist_ok=True)
+
+    started = time.monotonic()
+    install_failed = False
+    for gate in selected:
+        print(f"\n===== {gate.name} =====\n$ cd {gate.cwd} && {' '.join(gate.argv)}", flush=True)
+        if gate.needs_install and (install_failed or not (INSTALLED / 'MANIFEST.json').is_file()):
+            gate.result = 'SKIPPED (no installed collection)'
+            continue
+        t0 = time.monotonic()
+        gate.result = run(gate, OUTPUT / 'gates' / f"{gate.name.replace('+', '-')}.log")
+        gate.seconds = time.monotonic() - t0
+        if gate.name == 'build+install' and gate.result != 'passed':
+            install_failed = True
+
+    width = max(len(g.name) for g in selected)
+    print('\n===== summary =====')
+    print(f"{'gate':<{width}}  {'result':<34}  seconds")
+    for gate in selected:
+        print(f'{gate.name:<{width}}  {gate.result:<34}  {gate.seconds:7.1f}')
+    print(f"{'total':<{width}}  {'':<34}  {time.monotonic() - started:7.1f}")
+    print(f'logs: {(OUTPUT / "gates").relative_to(ROOT)}/')
+    passed = sum(g.result == 'passed' for g in selected)
+    skipped = sum(g.result.startswith('SKIPPED') for g in selected)
+    failed = len(selected) - passed - skipped
+    print(f'gates: {passed} passed, {failed} failed' + (f', {skipped} skipped' if skipped else ''))
+    return 0 if passed == len(selected) else 1
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv[1:]))
