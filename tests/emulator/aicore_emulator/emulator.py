@@ -1,0 +1,218 @@
+# Copyright: contributors to sap_aicore.admin
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""``Emulator``: the local AI Core and token endpoint, started and steered from Python.
+
+One plain HTTP listener always serves the API, the token endpoint and the control
+endpoints. With ``tls=True`` two more start: the same API over TLS, and a token-only
+listener that demands a client certificate (X.509 service keys). Everything binds to
+127.0.0.1 on free ports.
+"""
+
+from __future__ import annotations
+
+import json
+from secrets import token_urlsafe
+
+from .config import Settings, SettingsHolder, check_number
+from .control import ControlApi
+from .dispatch import Dispatcher
+from .http_server import Listener, start_listener
+from .messages import MTLS_LISTENER, PLAIN_LISTENER, TLS_LISTENER
+from .oauth import TokenEndpoint
+from .scopes import parse_scope
+from .seeding import parse_seed_document, parse_seed_secrets
+from .state import EmulatorState
+from .tls import TlsFiles, create_tls_files
+
+DEFAULT_CLIENT_ID = "sb-emulator-client!t1"
+ENV_PREFIX = "AICORE_EMULATOR_"
+
+
+class Emulator:
+    """A running (after ``start``) emulator; also a context manager."""
+
+    def __init__(self, tls: bool = False, client_id: str = DEFAULT_CLIENT_ID, client_secret: str | None = None, latency: float = 0.0):
+        self.tls = tls
+        self.client_id = client_id
+        # Random per instance, and long, so leak scans can search output for it.
+        self.client_secret = client_secret or token_urlsafe(32)
+        self._state = EmulatorState(settings=SettingsHolder(Settings(latency=check_number("latency", latency))))
+        token_endpoint = TokenEndpoint(self._state.tokens, self._state.settings, self.client_id, self.client_secret)
+        self._dispatcher = Dispatcher(self._state, token_endpoint, ControlApi(self).handle)
+        self._listeners: dict[str, Listener] = {}
+        self._tls_files: TlsFiles | None = None
+
+    # Life cycle
+
+    def start(self) -> Emulator:
+        """Bind the listeners (and generate certificates with ``tls``); returns self."""
+        if self._listeners:
+            raise RuntimeError("the emulator is already running")
+        try:
+            self._listeners[PLAIN_LISTENER] = start_listener(self._dispatcher, PLAIN_LISTENER)
+            if self.tls:
+                self._tls_files = create_tls_files(self.client_id)
+                self._listeners[TLS_LISTENER] = start_listener(self._dispatcher, TLS_LISTENER, self._tls_files.server_context())
+                self._listeners[MTLS_LISTENER] = start_listener(self._dispatcher, MTLS_LISTENER, self._tls_files.mtls_context())
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def stop(self) -> None:
+        """Stop every listener and delete the certificate directory; safe to call twice."""
+        for listener in self._listeners.values():
+            listener.stop()
+        self._listeners.clear()
+        if self._tls_files is not None:
+            self._tls_files.remove()
+            self._tls_files = None
+
+    def __enter__(self) -> Emulator:
+        return self.start()
+
+    def __exit__(self, *_exc_info: object) -> None:
+        self.stop()
+
+    # Where to reach it (None when not running, or without TLS for the TLS values)
+
+    @property
+    def url(self) -> str | None:
+        """The API base, like a service key's AI_API_URL (no /v2)."""
+        return self._listener_url(PLAIN_LISTENER)
+
+    @property
+    def auth_url(self) -> str | None:
+        """The token service base: the token endpoint is ``{auth_url}/oauth/token``."""
+        return self.url
+
+    @property
+    def tls_url(self) -> str | None:
+        """The API (and token endpoint) over TLS, verified with ``ca_file``."""
+        return self._listener_url(TLS_LISTENER)
+
+    @property
+    def mtls_url(self) -> str | None:
+        """The token endpoint behind mutual TLS, like an X.509 service key's certurl."""
+        return self._listener_url(MTLS_LISTENER)
+
+    @property
+    def tls_files(self) -> TlsFiles | None:
+        """Paths of the generated CA, client and untrusted client PEM files."""
+        return self._tls_files
+
+    @property
+    def ca_file(self) -> str | None:
+        """The PEM of the CA that signed the server certificate."""
+        return self._tls_file("ca_file")
+
+    @property
+    def client_cert(self) -> str | None:
+        """PEM of a client certificate the mTLS listener trusts."""
+        return self._tls_file("client_cert")
+
+    @property
+    def client_key(self) -> str | None:
+        """PEM of the key of ``client_cert``."""
+        return self._tls_file("client_key")
+
+    @property
+    def untrusted_client_cert(self) -> str | None:
+        """PEM of a client certificate from a CA the mTLS listener does not trust."""
+        return self._tls_file("untrusted_client_cert")
+
+    @property
+    def untrusted_client_key(self) -> str | None:
+        """PEM of the key of ``untrusted_client_cert``."""
+        return self._tls_file("untrusted_client_key")
+
+    def _tls_file(self, name: str) -> str | None:
+        return getattr(self._tls_files, name) if self._tls_files else None
+
+    def _listener_url(self, name: str) -> str | None:
+        listener = self._listeners.get(name)
+        return listener.url if listener else None
+
+    def env(self) -> dict[str, str]:
+        """The ``AICORE_EMULATOR_*`` variables that tell a test where everything is."""
+        values = {"url": self.url, "auth_url": self.auth_url, "client_id": self.client_id, "client_secret": self.client_secret}
+        if self._tls_files is not None:
+            values.update(
+                tls_url=self.tls_url,
+                mtls_url=self.mtls_url,
+                ca_file=self.ca_file,
+                client_cert=self.client_cert,
+                client_key=self.client_key,
+                untrusted_client_cert=self.untrusted_client_cert,
+                untrusted_client_key=self.untrusted_client_key,
+                dir=self._tls_files.directory,
+            )
+        return {ENV_PREFIX + name.upper(): value for name, value in values.items()}
+
+    # Steering (the control endpoints call exactly these)
+
+    def reset(self) -> None:
+        """Empty every store, the log and the fault rules; restore start-up settings."""
+        self._state.reset()
+
+    def seed(self, scope: str, secrets: list[dict]) -> None:
+        """Put secrets into one scope's store, replacing same-named ones."""
+        self._put(parse_scope(scope), parse_seed_secrets(secrets))
+
+    def seed_document(self, document: object) -> int:
+        """Apply a seed document (see ``seeding``); returns how many secrets were seeded."""
+        entries = parse_seed_document(document)
+        for scope, seeded in entries:
+            self._put(scope, seeded)
+        return sum(len(seeded) for _scope, seeded in entries)
+
+    def seed_file(self, path: str) -> int:
+        """Apply a seed document stored as JSON."""
+        with open(path, encoding="utf-8") as handle:
+            return self.seed_document(json.load(handle))
+
+    def _put(self, scope: str, seeded: list) -> None:
+        for secret in seeded:
+            self._state.stores.put(scope, secret)
+
+    def store(self, scope: str | None = None) -> dict:
+        """``{name: {"data", "labels", "createdAt"}}`` of a scope, or ``{scope: ...}`` of all."""
+        if scope is None:
+            return self._state.stores.snapshot_all()
+        return self._state.stores.snapshot(parse_scope(scope))
+
+    def log(self) -> list[dict]:
+        """Every logged request, oldest first."""
+        return self._state.log.records()
+
+    def clear_log(self) -> None:
+        """Forget logged requests."""
+        self._state.log.clear()
+
+    def add_fault(self, rules: dict | list[dict]) -> None:
+        """Add one fault rule or a list of them (see ``faults``)."""
+        self._state.faults.add(rules)
+
+    def faults(self) -> list[dict]:
+        """The active fault rules with their remaining counts."""
+        return self._state.faults.rules()
+
+    def clear_faults(self) -> None:
+        """Remove every fault rule."""
+        self._state.faults.clear()
+
+    def configure(self, **settings: object) -> dict:
+        """Change settings (see ``config.Settings``); returns the settings now in force."""
+        return self._state.settings.update(settings).to_dict()
+
+    def config(self) -> dict:
+        """The settings now in force."""
+        return self._state.settings.current.to_dict()
+
+    def expire_tokens(self) -> None:
+        """Every token issued so far now gets ``401 Jwt is expired``."""
+        self._state.tokens.expire_all()
+
+    def issued_tokens(self) -> list[str]:
+        """Every access token ever issued, for leak scans."""
+        return self._state.tokens.issued()

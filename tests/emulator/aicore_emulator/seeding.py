@@ -1,0 +1,62 @@
+# Copyright: contributors to sap_aicore.admin
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""How tests describe secrets that exist before a run (control API, ``--seed`` files).
+
+A seed document is ``{"scope": "rg:default", "secrets": [...]}`` or a list of those. A
+secret is ``{"name", "data"?, "plain_data"?, "labels"?, "createdAt"?}``: ``data`` values
+are base64 already, ``plain_data`` values are text that is base64-encoded here. Seeds go
+through the API's own checks, so a test cannot start from a state AI Core would refuse.
+"""
+
+from __future__ import annotations
+
+import base64
+
+from .scopes import parse_scope
+from .store import Secret
+from .validation import check_data, check_fields, check_labels, check_name
+
+
+def parse_seed_document(document: object) -> list[tuple[str, list[Secret]]]:
+    """``[(scope, secrets)]`` from a seed document; raises ``ApiError`` or ValueError."""
+    entries = document if isinstance(document, list) else [document]
+    return [_parse_entry(entry) for entry in entries]
+
+
+def _parse_entry(entry: object) -> tuple[str, list[Secret]]:
+    if not isinstance(entry, dict):
+        raise ValueError(f"a seed entry must be an object with scope and secrets, got {entry!r}")
+    check_fields(entry, required={"scope", "secrets"}, optional=set())
+    return parse_scope(entry["scope"]), parse_seed_secrets(entry["secrets"])
+
+
+def parse_seed_secrets(secrets: object) -> list[Secret]:
+    """Secrets of one scope, checked like API input."""
+    if not isinstance(secrets, list):
+        raise ValueError("secrets must be a list")
+    return [_parse_secret(secret) for secret in secrets]
+
+
+def _parse_secret(item: object) -> Secret:
+    if not isinstance(item, dict):
+        raise ValueError(f"a seeded secret must be an object, got {item!r}")
+    check_fields(item, required={"name"}, optional={"data", "plain_data", "labels", "createdAt"})
+    data = _object(item, "data")
+    data.update({key: _base64(value) for key, value in _object(item, "plain_data").items()})
+    secret = Secret(check_name(item["name"]), check_data(data) if data else {}, check_labels(item.get("labels", [])))
+    if "createdAt" in item:
+        secret.created_at = str(item["createdAt"])
+    return secret
+
+
+def _object(item: dict, key: str) -> dict:
+    value = item.get(key, {})
+    if not isinstance(value, dict):
+        raise ValueError(f"{key} must be an object, got {value!r}")
+    return dict(value)
+
+
+def _base64(text: object) -> str:
+    if not isinstance(text, str):
+        raise ValueError(f"plain_data values must be strings, got {text!r}")
+    return base64.b64encode(text.encode("utf-8")).decode("ascii")

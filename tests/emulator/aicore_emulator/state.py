@@ -1,0 +1,37 @@
+# Copyright: contributors to sap_aicore.admin
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Everything an emulator instance remembers, in one place, so reset has one definition."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .config import Settings, SettingsHolder
+from .faults import FaultBook, RateLimiter
+from .request_log import RequestLog
+from .store import SecretStores
+from .tokens import TokenRegistry
+
+
+@dataclass
+class EmulatorState:
+    """Settings, secrets, tokens, fault rules, rate limit window and request log."""
+
+    settings: SettingsHolder = field(default_factory=lambda: SettingsHolder(Settings()))
+    stores: SecretStores = field(default_factory=SecretStores)
+    tokens: TokenRegistry = field(default_factory=TokenRegistry)
+    faults: FaultBook = field(default_factory=FaultBook)
+    rate_limiter: RateLimiter = field(default_factory=RateLimiter)
+    log: RequestLog = field(default_factory=RequestLog)
+
+    def reset(self) -> None:
+        """Back to the start-up state between tests.
+
+        Issued tokens stay valid (and listed for leak scans): a client that cached its
+        token before the reset keeps working, as it would against the real service.
+        """
+        self.settings.reset()
+        self.stores.clear()
+        self.faults.clear()
+        self.rate_limiter.reset()
+        self.log.clear()
