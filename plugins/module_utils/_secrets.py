@@ -7,10 +7,15 @@ Plain dicts in, plain dicts out; what a module decides to do with them lives in 
 
 from urllib.parse import quote
 
+from ansible_collections.sap_aicore.admin.plugins.module_utils._errors import AICoreError
 from ansible_collections.sap_aicore.admin.plugins.module_utils._validation import check_secret_name
 
 COLLECTION = "/admin/secrets"
 NOT_FOUND = 404
+CONFLICT = 409
+BAD_REQUEST = 400
+PAGE_SIZE = 100  # asked for; AI Core may answer with fewer (the emulator caps pages at 50)
+MAX_PAGES = 500  # a server that never stops paging fails the task instead of running forever
 
 
 class GenericSecrets(object):
@@ -27,6 +32,35 @@ class GenericSecrets(object):
         reply = self._client.call("GET", _path(name), tolerate=(NOT_FOUND,))
         return None if reply.status == NOT_FOUND else reply.json()
 
+    def list_all(self):
+        """Every secret of the scope, across all pages, sorted by name."""
+        found = {}
+        for _page_number in range(MAX_PAGES):
+            reply = self._client.call("GET", COLLECTION, params={"$top": PAGE_SIZE, "$skip": len(found), "$count": "true"})
+            page = _page_of(reply)
+            new = [item for item in page["resources"] if item["name"] not in found]
+            if page["resources"] and not new:
+                raise AICoreError("%s %s repeated a page it had already sent; paging stopped" % (reply.method, reply.url))
+            found.update((item["name"], item) for item in new)
+            if not new or _all_counted(page, len(found)):
+                return [found[name] for name in sorted(found)]
+        raise AICoreError("GET %s%s: still paging after %d pages; stopped" % (self._client.settings.api_url, COLLECTION, MAX_PAGES))
+
+    def create(self, name, data, labels):
+        """Create a secret; return ``created``, or ``exists`` when another writer created it first."""
+        body = {"name": name, "data": data, "labels": labels}
+        reply = self._client.call("POST", COLLECTION, json=body, tolerate=(CONFLICT, BAD_REQUEST))
+        if reply.status == 200:
+            return "created"
+        if reply.status == CONFLICT or "already exist" in reply.text.lower():
+            return "exists"
+        raise reply.error("POST %s%s (create %s) failed" % (self._client.settings.api_url, COLLECTION, name))
+
+    def update(self, name, data, labels):
+        """Replace a secret's data and change the labels named (an empty value removes a label)."""
+        self._client.call("PATCH", _path(name), json={"data": data, "labels": labels})
+        return "updated"
+
     def delete(self, name):
         """Delete one secret; return ``deleted`` or ``absent``.
 
@@ -42,3 +76,23 @@ class GenericSecrets(object):
 def _path(name):
     check_secret_name(name)  # callers validated already; a second check keeps paths safe by construction
     return "%s/%s" % (COLLECTION, quote(name, safe=""))
+
+
+def _page_of(reply):
+    """A list page as ``{"resources": [...], "count": int or None}``, or an error for a malformed one."""
+    document = reply.json()
+    resources = document.get("resources") if isinstance(document, dict) else None
+    if not isinstance(resources, list) or not all(isinstance(item, dict) and isinstance(item.get("name"), str) for item in resources):
+        raise reply.error("%s %s answered with a list page that has no resources list of named secrets" % (reply.method, reply.url))
+    count = document.get("count")
+    return {"resources": resources, "count": count if isinstance(count, int) and not isinstance(count, bool) else None}
+
+
+def _all_counted(page, found):
+    """Whether the page's count, read as the total, says nothing is left.
+
+    A count equal to the page's length may be just that length (a server that ignores
+    ``$count``), so only a larger one is trusted; otherwise paging goes on to an empty page.
+    """
+    count = page["count"]
+    return count is not None and count > len(page["resources"]) and found >= count

@@ -10,6 +10,7 @@ import re
 
 SECRET_NAME_PATTERN = re.compile(r"^[a-z0-9.-]{1,252}$")
 DOT_SEGMENTS = (".", "..")
+MAX_CONCURRENCY = 32
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -41,6 +42,11 @@ def check_secret_name(name, option="name"):
     if name in DOT_SEGMENTS:
         # HTTP clients resolve these in a URL path, so DELETE .../secrets/.. would address another resource.
         raise InputError("%s: secret name %r is a path segment of its own ('.' or '..') and cannot address a secret" % (option, name))
+
+
+def check_concurrency(value):
+    if not 1 <= value <= MAX_CONCURRENCY:
+        raise InputError("concurrency: must be between 1 and %d, got %d" % (MAX_CONCURRENCY, value))
 
 
 def check_header_value(value, option):

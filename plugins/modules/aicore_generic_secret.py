@@ -1,15 +1,18 @@
 #!/usr/bin/python
 # Copyright: contributors to sap_aicore.admin
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Delete generic secrets in SAP AI Core, idempotently and many at once."""
+"""Create, update and delete generic secrets in SAP AI Core, idempotently and many at once."""
 
 DOCUMENTATION = r"""
 module: aicore_generic_secret
-short_description: Manage generic secrets in SAP AI Core
+short_description: Create, update and delete generic secrets in SAP AI Core
 version_added: 0.1.0
 description:
-  - Deletes generic secrets of one SAP AI Core scope, idempotently. A secret that is already gone
-    is reported as V(absent) and does not count as a change.
+  - Creates, updates and deletes generic secrets of one SAP AI Core scope (a resource group,
+    the main tenant, or tenant-wide), idempotently.
+  - AI Core never returns a secret's data. To tell whether a secret already holds the data a task
+    asks for, the module keeps a fingerprint of what it wrote in a label of the secret
+    (see O(update_mode)), so a second run reports no change instead of writing again.
   - One task takes a list of names and works on several of them at once over pooled
     connections, so a cleanup of hundreds of secrets pays Ansible's start-up once.
   - Every name is reported in RV(secrets), also when some fail; the task fails if any name failed.
@@ -19,16 +22,52 @@ options:
       - The names of the secrets. A single name is taken as a list of one.
       - Each name is 1 to 252 characters of lower-case letters, digits, C(-) and C(.);
         anything else is refused before a request is sent. Duplicates are handled once.
+      - With O(state=present), every name gets the same O(data) and O(labels).
     type: list
     elements: str
     required: true
     aliases: [names]
   state:
     description:
+      - V(present) creates the secrets that are missing and updates the others as O(update_mode) says.
       - V(absent) deletes the secrets that exist and leaves the others alone.
     type: str
-    choices: [absent]
-    default: absent
+    choices: [present, absent]
+    default: present
+  data:
+    description:
+      - The secret's data, a dict of file names to values. Required with O(state=present).
+      - Keys become file names when the secret is mounted; use letters, digits, C(-), C(_) and C(.).
+      - Values are strings; see O(data_encoding). The data replaces all data the secret had.
+      - Never shown in any output, diff or message.
+    type: dict
+  data_encoding:
+    description:
+      - V(plain) values are base64-encoded by the module, as AI Core expects.
+      - V(base64) values are sent as given; each must be valid base64, else the task is refused before any request.
+    type: str
+    choices: [plain, base64]
+    default: plain
+  labels:
+    description:
+      - Labels of the secret, a dict of keys to string values.
+      - A key without the C(ext.ai.sap.com/) prefix gets it. Keys are at most 63 characters with the prefix
+        and use letters, digits, C(-), C(_) and C(.); values are 1 to 5000 characters.
+      - When given, the secret ends up with exactly these labels (and the fingerprint label); others are removed.
+        When omitted, the secret's labels are left as they are.
+    type: dict
+  update_mode:
+    description:
+      - How an existing secret is handled with O(state=present).
+      - V(fingerprint) updates it only when its data or labels differ from the task's. The data is compared
+        through the label C(ext.ai.sap.com/ansible-fingerprint), a salted scrypt hash of the encoded data that
+        records its own parameters. A secret without that label (for example, made by another tool) is updated
+        once, then left alone while the task stays the same.
+      - V(on_create) never touches an existing secret.
+      - V(always) writes every time and always reports a change.
+    type: str
+    choices: [fingerprint, on_create, always]
+    default: fingerprint
   concurrency:
     description:
       - How many names are worked on at once, 1 to 32.
@@ -40,10 +79,13 @@ extends_documentation_fragment:
 attributes:
   check_mode:
     support: full
-    description: Only reads each secret and reports what would be deleted; nothing is written.
+    description: Only reads each secret and reports what would be created, updated or deleted; nothing is written.
   diff_mode:
     support: full
-    description: Shows each name as V(present) or V(absent) before and after; never any secret data.
+    description:
+      - With O(state=absent), each name as V(present) or V(absent), before and after.
+      - With O(state=present), each name's state and labels, and its data only as a list of keys marked
+        V(changed) or V(unchanged). Never any value, and never the fingerprint.
   action_group:
     support: full
     membership:
@@ -52,28 +94,54 @@ notes:
   - "A deletion is retried after a timeout or a dropped connection. When the retry answers 404, the
     secret is reported as V(deleted), not V(absent): the lost attempt most likely reached AI Core and
     deleted it."
+  - "The fingerprint label is safe to keep next to the secret: only AI Core administrators can read labels,
+    and they can mount the secret and read its data anyway. The hash is slow and salted so that even a short
+    value cannot be guessed cheaply from the label. It never appears in the module's output."
+  - When another writer creates a secret between the module's read and its create, the create answers that the
+    secret exists, and the module goes on with the update path.
   - Use O(concurrency=1) to work on one name at a time, for example against a rate-limited system.
 author:
   - sap_aicore.admin contributors
 """
 
 EXAMPLES = r"""
+- name: Create or update registry credentials in a resource group
+  sap_aicore.admin.aicore_generic_secret:
+    name: registry-credentials
+    resource_group: team-a
+    data:
+      username: robot
+      password: "{{ vault_registry_password }}"
+    labels:
+      owner: platform-team
+    api_url: "{{ aicore_api_url }}"
+    auth_url: "{{ aicore_auth_url }}"
+    client_id: "{{ aicore_client_id }}"
+    client_secret: "{{ aicore_client_secret }}"
+
+- name: Write a value that is already base64, without touching an existing secret
+  sap_aicore.admin.aicore_generic_secret:
+    name: object-store-key
+    tenant_scope: true
+    data:
+      credentials.json: "{{ lookup('ansible.builtin.file', 'sa.json') | b64encode }}"
+    data_encoding: base64
+    update_mode: on_create
+    service_key: "{{ lookup('ansible.builtin.file', 'aicore-service-key.json') }}"
+
 - name: Delete a secret of a resource group
   sap_aicore.admin.aicore_generic_secret:
     name: old-registry-credentials
     state: absent
     resource_group: team-a
-    api_url: "{{ aicore_api_url }}"
-    auth_url: "{{ aicore_auth_url }}"
-    client_id: "{{ aicore_client_id }}"
-    client_secret: "{{ aicore_client_secret }}"
+    service_key: /etc/aicore/service-key.json
 
 - name: Delete a secret of the main tenant
   sap_aicore.admin.aicore_generic_secret:
     name: tenant-object-store
     state: absent
     tenant_scope: true
-    service_key: "{{ lookup('ansible.builtin.file', 'aicore-service-key.json') }}"
+    service_key: /etc/aicore/service-key.json
 
 - name: Delete a tenant-wide secret (the copy in every resource group goes with it)
   sap_aicore.admin.aicore_generic_secret:
@@ -92,6 +160,7 @@ EXAMPLES = r"""
     state: absent
     concurrency: 4
     resource_group: ci
+    service_key: /etc/aicore/service-key.json
   register: cleanup
 
 - name: Service key and resource group from the environment (AICORE_SERVICE_KEY, AICORE_RESOURCE_GROUP)
@@ -129,8 +198,9 @@ secrets:
       sample: ci-run-1041
     action:
       description:
-        - V(deleted) (or, in check mode, would be deleted), V(absent) (there was nothing to delete),
-          or V(failed).
+        - What happened, or in check mode what would have happened.
+        - V(created), V(updated) or V(unchanged) with O(state=present); V(deleted) or V(absent)
+          (there was nothing to delete) with O(state=absent); V(failed) in either.
       type: str
       returned: always
       sample: deleted
@@ -149,67 +219,139 @@ msg:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.sap_aicore.admin.plugins.module_utils._batch import run_each
+from ansible_collections.sap_aicore.admin.plugins.module_utils._desired import DesiredSecret, visible_labels
 from ansible_collections.sap_aicore.admin.plugins.module_utils._errors import AICoreError
 from ansible_collections.sap_aicore.admin.plugins.module_utils._module import argument_spec, client_for
 from ansible_collections.sap_aicore.admin.plugins.module_utils._secrets import GenericSecrets
-from ansible_collections.sap_aicore.admin.plugins.module_utils._validation import InputError, secret_names
+from ansible_collections.sap_aicore.admin.plugins.module_utils._validation import InputError, check_concurrency, secret_names
 
 MODULE_OPTIONS = dict(
     name=dict(type="list", elements="str", required=True, aliases=["names"]),
-    state=dict(type="str", choices=["absent"], default="absent"),
+    state=dict(type="str", choices=["present", "absent"], default="present"),
+    data=dict(type="dict", no_log=True),
+    data_encoding=dict(type="str", choices=["plain", "base64"], default="plain"),
+    labels=dict(type="dict"),
+    update_mode=dict(type="str", choices=["fingerprint", "on_create", "always"], default="fingerprint", no_log=False),
     concurrency=dict(type="int", default=8),
 )
-MAX_CONCURRENCY = 32
-CHANGING_ACTIONS = ("deleted",)
+CHANGING_ACTIONS = ("created", "updated", "deleted")
+ACTION_WORDS = (("created", "created"), ("updated", "updated"), ("deleted", "deleted"), ("unchanged", "unchanged"),
+                ("absent", "already absent"), ("failed", "failed"))
+
+
+class Outcome(object):
+    """What happened to one name: its action, and the before/after it shows in diff mode."""
+
+    def __init__(self, action, before=None, after=None):
+        self.action = action
+        self.before = before
+        self.after = after
 
 
 def remove(secrets, name, check_mode):
-    """The absent state of one name: delete it, or in check mode only look."""
+    """state=absent for one name: delete it, or in check mode only look."""
     if check_mode:
-        return "deleted" if secrets.exists(name) else "absent"
-    return secrets.delete(name)
+        action = "deleted" if secrets.exists(name) else "absent"
+    else:
+        action = secrets.delete(name)
+    return Outcome(action, "present" if action == "deleted" else "absent", "absent")
+
+
+def ensure(secrets, name, desired, update_mode, check_mode):
+    """state=present for one name: create it, or update it as update_mode says."""
+    current = secrets.get(name)
+    if current is None and (check_mode or secrets.create(name, desired.data, desired.labels_to_send()) == "created"):
+        return Outcome("created", {"state": "absent"}, present_view(desired.labels_after(), desired.data, "changed"))
+    if current is None:  # another writer created it between our read and our create
+        current = secrets.get(name) or {}
+    before = present_view(visible_labels(current))
+    if not needs_update(desired, current, update_mode):
+        return Outcome("unchanged", before, present_view(visible_labels(current), desired.data, "unchanged"))
+    data_state = "unchanged" if update_mode == "fingerprint" and desired.data_matches(current) else "changed"
+    if not check_mode:
+        secrets.update(name, desired.data, desired.labels_to_send(current))
+    return Outcome("updated", before, present_view(desired.labels_after(current), desired.data, data_state))
+
+
+def needs_update(desired, current, update_mode):
+    if update_mode == "on_create":
+        return False
+    if update_mode == "always":
+        return True
+    return not (desired.data_matches(current) and desired.labels_match(current))
+
+
+def present_view(labels, data_keys=(), data_state=None):
+    """A secret as diff mode shows it: its labels, and its data only as key -> changed/unchanged."""
+    view = {"state": "present", "labels": labels}
+    if data_state:
+        view["data"] = dict((key, data_state) for key in data_keys)
+    return view
 
 
 def outcome(name, act):
     """Run ``act(name)`` and describe what happened, failures included."""
     try:
-        return {"name": name, "action": act(name)}
+        return name, act(name)
     except AICoreError as error:
-        return {"name": name, "action": "failed", "error": str(error)}
+        return name, error
+
+
+def report(module, outcomes, scope):
+    entries = [entry(name, result) for name, result in outcomes]
+    result = dict(
+        changed=any(item["action"] in CHANGING_ACTIONS for item in entries),
+        secrets=entries,
+        msg=summary(entries, module.check_mode, scope),
+    )
+    if module._diff:
+        result["diff"] = diff_of(outcomes)
+    failed = [item for item in entries if item["action"] == "failed"]
+    if failed:
+        result["msg"] = "%d of %d secrets failed; first, %s: %s. %s" % (len(failed), len(entries), failed[0]["name"], failed[0]["error"], result["msg"])
+        module.fail_json(**result)
+    module.exit_json(**result)
+
+
+def entry(name, result):
+    if isinstance(result, AICoreError):
+        return {"name": name, "action": "failed", "error": str(result)}
+    return {"name": name, "action": result.action}
 
 
 def diff_of(outcomes):
-    """Each name as present or absent before and after; failed names are left out, their state is unknown."""
-    known = [item for item in outcomes if item["action"] != "failed"]
-    return {
-        "before": dict((item["name"], "present" if item["action"] == "deleted" else "absent") for item in known),
-        "after": dict((item["name"], "absent") for item in known),
-    }
+    """Before and after by name; failed names are left out, their state is unknown."""
+    known = [(name, result) for name, result in outcomes if not isinstance(result, AICoreError)]
+    return {"before": dict((name, result.before) for name, result in known), "after": dict((name, result.after) for name, result in known)}
 
 
-def summary(outcomes, check_mode, scope):
+def summary(entries, check_mode, scope):
     counts = {}
-    for item in outcomes:
+    for item in entries:
         counts[item["action"]] = counts.get(item["action"], 0) + 1
-    words = [("would delete" if check_mode else "deleted", counts.get("deleted", 0)),
-             ("already absent", counts.get("absent", 0)), ("failed", counts.get("failed", 0))]
-    told = ", ".join("%s %d" % (word, count) for word, count in words if count)
-    return "%s (%d secrets in %s)" % (told, len(outcomes), scope)
+    told = ", ".join("%s %d" % (word, counts[action]) for action, word in ACTION_WORDS if counts.get(action))
+    count = "%d secret%s" % (len(entries), "" if len(entries) == 1 else "s")
+    return "%s%s (%s in %s)" % ("check mode, would have: " if check_mode else "", told, count, scope)
 
 
 def checked_input(module):
+    """Everything the task gives, checked before any request; returns the names and the work for one name."""
+    params = module.params
     try:
-        names = secret_names(module.params["name"])
+        names = secret_names(params["name"])
+        check_concurrency(params["concurrency"])
+        if params["state"] == "absent":
+            return names, lambda secrets, name: remove(secrets, name, module.check_mode)
+        desired = DesiredSecret(params["data"], params["data_encoding"], params["labels"])
     except InputError as error:
         module.fail_json(msg=str(error))
-    if not 1 <= module.params["concurrency"] <= MAX_CONCURRENCY:
-        module.fail_json(msg="concurrency: must be between 1 and %d, got %d" % (MAX_CONCURRENCY, module.params["concurrency"]))
-    return names
+    return names, lambda secrets, name: ensure(secrets, name, desired, params["update_mode"], module.check_mode)
 
 
 def main():
-    module = AnsibleModule(argument_spec=argument_spec(MODULE_OPTIONS), supports_check_mode=True)
-    names = checked_input(module)
+    module = AnsibleModule(argument_spec=argument_spec(MODULE_OPTIONS), supports_check_mode=True,
+                           required_if=[("state", "present", ["data"])])
+    names, work = checked_input(module)
     concurrency = module.params["concurrency"]
     client = client_for(module, pool_size=concurrency)
     try:
@@ -217,25 +359,9 @@ def main():
     except AICoreError as error:
         module.fail_json(msg=str(error))
     secrets = GenericSecrets(client)
-    outcomes = run_each(names, lambda name: outcome(name, lambda n: remove(secrets, n, module.check_mode)), concurrency)
+    outcomes = run_each(names, lambda name: outcome(name, lambda n: work(secrets, n)), concurrency)
     client.close()
     report(module, outcomes, client.scope)
-
-
-def report(module, outcomes, scope):
-    result = dict(
-        changed=any(item["action"] in CHANGING_ACTIONS for item in outcomes),
-        secrets=outcomes,
-        msg=summary(outcomes, module.check_mode, scope),
-    )
-    if module._diff:
-        result["diff"] = diff_of(outcomes)
-    failed = [item for item in outcomes if item["action"] == "failed"]
-    if failed:
-        first = failed[0]
-        result["msg"] = "%d of %d secrets failed; first, %s: %s. %s" % (len(failed), len(outcomes), first["name"], first["error"], result["msg"])
-        module.fail_json(**result)
-    module.exit_json(**result)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,150 @@
+#!/usr/bin/python
+# Copyright: contributors to sap_aicore.admin
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""List the generic secrets of one SAP AI Core scope."""
+
+DOCUMENTATION = r"""
+module: aicore_generic_secret_info
+short_description: List generic secrets in SAP AI Core
+version_added: 0.1.0
+description:
+  - Lists the generic secrets of one SAP AI Core scope (a resource group, the main tenant, or
+    tenant-wide), across all pages, sorted by name.
+  - AI Core never returns a secret's data, so neither does this module; it returns names, creation
+    times and labels.
+options:
+  name:
+    description:
+      - Only these secrets. Names that do not exist are simply not returned.
+      - When omitted, every secret of the scope is returned.
+    type: list
+    elements: str
+    aliases: [names]
+  concurrency:
+    description:
+      - How many of the secrets named in O(name) are read at once, 1 to 32.
+    type: int
+    default: 8
+extends_documentation_fragment:
+  - sap_aicore.admin.connection
+  - sap_aicore.admin.scope
+attributes:
+  check_mode:
+    support: full
+    description: The module only reads; it runs the same in check mode.
+  diff_mode:
+    support: none
+  action_group:
+    support: full
+    membership:
+      - sap_aicore.admin.aicore
+notes:
+  - The label C(ext.ai.sap.com/ansible-fingerprint), which M(sap_aicore.admin.aicore_generic_secret) keeps, is left
+    out of RV(secrets[].labels).
+author:
+  - sap_aicore.admin contributors
+"""
+
+EXAMPLES = r"""
+- name: List every secret of a resource group
+  sap_aicore.admin.aicore_generic_secret_info:
+    resource_group: team-a
+    service_key: /etc/aicore/service-key.json
+  register: listing
+
+- name: Delete every secret whose name starts with ci-run-
+  sap_aicore.admin.aicore_generic_secret:
+    name: "{{ listing.secrets | map(attribute='name') | select('match', '^ci-run-') | list }}"
+    state: absent
+    resource_group: team-a
+    service_key: /etc/aicore/service-key.json
+  when: listing.secrets | map(attribute='name') | select('match', '^ci-run-') | list | length > 0
+
+- name: Look at two tenant-wide secrets and where they have been copied to
+  sap_aicore.admin.aicore_generic_secret_info:
+    name: [shared-hf-token, shared-s3]
+    tenant_scope: true
+    resource_group: "*"
+    service_key: /etc/aicore/service-key.json
+  register: shared
+"""
+
+RETURN = r"""
+secrets:
+  description: The secrets, sorted by name.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    name:
+      description: The secret's name.
+      type: str
+      returned: always
+      sample: registry-credentials
+    created_at:
+      description: When the secret was created, as AI Core reports it.
+      type: str
+      returned: always
+      sample: "2026-11-26T10:15:00Z"
+    labels:
+      description: The secret's labels, keys with their C(ext.ai.sap.com/) prefix.
+      type: dict
+      returned: always
+      sample: {"ext.ai.sap.com/owner": "platform-team"}
+    resource_group_sync_status:
+      description: For tenant-wide secrets, whether the copy in each resource group is in sync.
+      type: dict
+      returned: for tenant-wide secrets
+      sample: {"default": true, "team-a": true}
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.sap_aicore.admin.plugins.module_utils._batch import run_each
+from ansible_collections.sap_aicore.admin.plugins.module_utils._desired import visible_labels
+from ansible_collections.sap_aicore.admin.plugins.module_utils._errors import AICoreError
+from ansible_collections.sap_aicore.admin.plugins.module_utils._module import argument_spec, client_for
+from ansible_collections.sap_aicore.admin.plugins.module_utils._secrets import GenericSecrets
+from ansible_collections.sap_aicore.admin.plugins.module_utils._validation import InputError, check_concurrency, secret_names
+
+MODULE_OPTIONS = dict(
+    name=dict(type="list", elements="str", aliases=["names"]),
+    concurrency=dict(type="int", default=8),
+)
+
+
+def described(details):
+    """A secret as the module returns it."""
+    secret = {"name": details["name"], "created_at": details.get("createdAt"), "labels": visible_labels(details)}
+    if isinstance(details.get("resourceGroupSecretsSyncStatus"), dict):
+        secret["resource_group_sync_status"] = details["resourceGroupSecretsSyncStatus"]
+    return secret
+
+
+def read(secrets, names, concurrency):
+    """The details of the named secrets (or of all of them), sorted by name."""
+    if names is None:
+        return secrets.list_all()
+    found = run_each(names, secrets.get, concurrency)
+    return sorted((details for details in found if details is not None), key=lambda details: details["name"])
+
+
+def main():
+    module = AnsibleModule(argument_spec=argument_spec(MODULE_OPTIONS), supports_check_mode=True)
+    names, concurrency = module.params["name"], module.params["concurrency"]
+    try:
+        names = None if names is None else secret_names(names)
+        check_concurrency(concurrency)
+    except InputError as error:
+        module.fail_json(msg=str(error))
+    client = client_for(module, pool_size=concurrency)
+    try:
+        found = read(GenericSecrets(client), names, concurrency)
+    except AICoreError as error:
+        module.fail_json(msg=str(error))
+    client.close()
+    module.exit_json(changed=False, secrets=[described(details) for details in found])
+
+
+if __name__ == "__main__":
+    main()
