@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Run the collection's quality gates in order and print a summary table.
 
 `make test` (and so `.ci/run`) calls this after creating .venv and .venv-2.18.
@@ -6,9 +5,9 @@ A failing gate does not stop the run: every gate runs (a gate that needs the
 installed collection is skipped when build+install failed), the table at the
 end shows gate, result and seconds, and the exit status is 0 only if all passed.
 
-    tests/tools/run_gates.py                 all gates
-    tests/tools/run_gates.py sanity-2.21 ... only these (names as in the table)
-    tests/tools/run_gates.py --list          the gates and their commands
+    .venv/bin/python tests/tools/run_gates.py                  all gates
+    .venv/bin/python tests/tools/run_gates.py sanity-2.21 ...  only these (names as in the table)
+    .venv/bin/python tests/tools/run_gates.py --list           the gates and their commands
 
 Logs: tests/output/gates/<gate>.log holds each gate's full output; ansible-test's
 own results (junit, bot, ...) are copied to tests/output/ansible-test/<gate>/.
@@ -87,6 +86,12 @@ def run(gate, log_path):
     with open(log_path, 'w', encoding='utf-8') as log:
         if gate.ansible_test_output:
             shutil.rmtree(gate.cwd / 'tests/output', ignore_errors=True)
+            # ansible-test lists the collection's files with git when it finds a .git at or above the
+            # collection. Above the installed copy is this checkout, which ignores build/: without a
+            # repository of its own the copy would look empty ("All targets skipped").
+            if not (gate.cwd / '.git').exists():
+                subprocess.run(['git', 'init', '--quiet', str(gate.cwd)], stdout=log, stderr=subprocess.STDOUT,
+                               check=False)
             # ansible-test would download get-pip.py from a host that is not a package registry.
             subprocess.run([str(ROOT / 'tests/tools/prepare_ansible_test.sh'), str(gate.venv / 'bin/python')],
                            stdout=log, stderr=subprocess.STDOUT, check=False)
