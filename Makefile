@@ -73,8 +73,8 @@ demo: install
 test: venv venv-2.18
 	$(VENV)/bin/python tests/tools/run_gates.py $(GATES)
 
-lint: venv
-	$(VENV)/bin/ansible-lint
+lint: install
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" ANSIBLE_COLLECTIONS_PATH="$(CURDIR)/$(COLLECTIONS)" $(VENV)/bin/ansible-lint
 
 clean:
 	rm -rf build dist tests/output
