@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from secrets import token_urlsafe
+from typing import TYPE_CHECKING
 
 from .config import Settings, SettingsHolder, check_number
 from .control import ControlApi
@@ -22,7 +23,9 @@ from .oauth import TokenEndpoint
 from .scopes import parse_scope
 from .seeding import parse_seed_document, parse_seed_secrets
 from .state import EmulatorState
-from .tls import TlsFiles, create_tls_files
+
+if TYPE_CHECKING:
+    from .tls import TlsFiles
 
 DEFAULT_CLIENT_ID = "sb-emulator-client!t1"
 ENV_PREFIX = "AICORE_EMULATOR_"
@@ -51,6 +54,9 @@ class Emulator:
         try:
             self._listeners[PLAIN_LISTENER] = start_listener(self._dispatcher, PLAIN_LISTENER)
             if self.tls:
+                # Imported here: cryptography is needed for TLS only, plain HTTP works without it.
+                from .tls import create_tls_files  # pylint: disable=import-outside-toplevel
+
                 self._tls_files = create_tls_files(self.client_id)
                 self._listeners[TLS_LISTENER] = start_listener(self._dispatcher, TLS_LISTENER, self._tls_files.server_context())
                 self._listeners[MTLS_LISTENER] = start_listener(self._dispatcher, MTLS_LISTENER, self._tls_files.mtls_context())
