@@ -32,11 +32,25 @@ options:
       - Taken, in this order, from this option, O(service_key), or E(AICORE_CLIENT_SECRET).
       - Never shown in any output or message.
     type: str
+  client_cert:
+    description:
+      - Path of a PEM client certificate, to get tokens with X.509 instead of a client secret.
+      - The token request then goes to O(auth_url) (the C(certurl) of an X.509 service key) over mutual TLS,
+        with O(client_id) in the form body.
+      - Needs O(client_key).
+    type: path
+  client_key:
+    description:
+      - Path of the PEM private key of O(client_cert).
+    type: path
   service_key:
     description:
       - The AI Core service key from SAP BTP, as a dict, a JSON string, or the path of a JSON file.
       - Fills O(api_url), O(auth_url), O(client_id) and O(client_secret) where those options are not set,
         from C(serviceurls.AI_API_URL), C(url), C(clientid) and C(clientsecret).
+      - An X.509 service key (C(credential-type) V(x509)) has C(certificate), C(key) and C(certurl) instead of
+        C(clientsecret); tokens are then fetched from C(certurl) over mutual TLS. The inline certificate and key
+        are written to private temporary files (mode 0600) that are removed when the module exits.
       - When not set, the environment variable E(AICORE_SERVICE_KEY) is used, which holds the key as JSON
         (or a path to it).
     type: raw
@@ -76,4 +90,9 @@ notes:
     the service key, the environment.
   - Credentials and tokens never appear in results or messages, also when they come from the
     service key or the environment.
+  - "Credentials come from the first source that offers any: the task's options (a token, then a client
+    certificate, then a client secret), the service key, the environment. In the environment, client
+    credentials win over E(AICORE_TOKEN)."
+  - A token the module fetched itself that AI Core rejects (HTTP 401) is fetched anew once, and the request
+    repeated once. A token given in O(token) is never replaced.
 """

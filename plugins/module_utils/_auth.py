@@ -9,6 +9,8 @@ shared by every request of the run. A fetched token that AI Core rejects is repl
 import threading
 
 from ansible_collections.sap_aicore.admin.plugins.module_utils._errors import AICoreError
+from ansible_collections.sap_aicore.admin.plugins.module_utils._keyfiles import write_private_pair
+from ansible_collections.sap_aicore.admin.plugins.module_utils._settings import X509
 
 TOKEN_STATUSES_FOR_BAD_CREDENTIALS = (400, 401, 403)
 
@@ -58,19 +60,37 @@ class TokenSource(object):
 
     def _fetch(self):
         settings = self._settings
-        form = {"grant_type": "client_credentials", "client_id": settings.client_id, "client_secret": settings.client_secret}
-        reply = self._transport.send("POST", settings.token_url, data=form, headers={"Accept": "application/json"})
+        form = {"grant_type": "client_credentials", "client_id": settings.client_id}
+        if settings.auth == X509:
+            tls_options = {"cert": self._certificate_files()}
+        else:
+            form["client_secret"] = settings.client_secret
+            tls_options = {}
+        reply = self._transport.send("POST", settings.token_url, data=form, headers={"Accept": "application/json"}, **tls_options)
         if reply.status in TOKEN_STATUSES_FOR_BAD_CREDENTIALS:
             raise reply.error(
-                "authentication failed at %s for client id %r (client_id from %s, client_secret from %s): "
-                "check the client id and secret"
-                % (settings.token_url, settings.client_id, settings.source_of("client_id"), settings.source_of("client_secret"))
+                "authentication failed at %s for client id %r (%s): check the %s"
+                % (settings.token_url, settings.client_id, self._credential_sources(), self._credential_words())
             )
         if reply.status != 200:
             raise reply.error("the token request to %s failed" % settings.token_url)
         self.fetched = _read_token(reply)
         self._on_new_token(self.fetched.access_token)
         return self.fetched.access_token
+
+
+    def _certificate_files(self):
+        settings = self._settings
+        if settings.client_cert:
+            return settings.client_cert, settings.client_key
+        return write_private_pair(settings.client_cert_pem, settings.client_key_pem)
+
+    def _credential_sources(self):
+        names = ("client_id", "client_cert", "client_key") if self._settings.auth == X509 else ("client_id", "client_secret")
+        return ", ".join("%s from %s" % (name, self._settings.source_of(name)) for name in names)
+
+    def _credential_words(self):
+        return "client id and certificate" if self._settings.auth == X509 else "client id and secret"
 
 
 def _read_token(reply):

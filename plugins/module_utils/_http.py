@@ -11,6 +11,7 @@ is limiting the whole client, not one request.
 import email.utils
 import json
 import random
+import re
 import threading
 import time
 import traceback
@@ -26,6 +27,7 @@ except ImportError:
 
 from ansible_collections.sap_aicore.admin.plugins.module_utils._errors import AICoreError, read_error_body
 
+SSL_REASON = re.compile(r"\[SSL: [A-Z0-9_]+\][^'\")(]*")
 RETRYABLE_STATUSES = frozenset((429, 500, 502, 503, 504))
 BACKOFF_FIRST = 0.5  # seconds before the first retry; doubles each time
 BACKOFF_LONGEST = 8.0
@@ -114,7 +116,6 @@ def new_session(settings, pool_size):
     adapter = HTTPAdapter(pool_connections=2, pool_maxsize=max(pool_size, 1))
     session.mount("https://", adapter)
     session.mount("http://", adapter)
-    session.verify = settings.tls_verify
     return session
 
 
@@ -123,6 +124,8 @@ class Transport(object):
 
     def __init__(self, settings, session, sleep=time.sleep, pause=None):
         self._timeout = settings.timeout
+        # Given with each request: requests lets REQUESTS_CA_BUNDLE override a session's verify, not a request's.
+        self._verify = settings.tls_verify
         self._retries = settings.retries
         self._session = session
         self._sleep = sleep
@@ -134,7 +137,8 @@ class Transport(object):
         for attempt in range(1, self._retries + 2):
             self._pause.wait()
             try:
-                response = self._session.request(method, url, timeout=self._timeout, allow_redirects=False, **request_options)
+                response = self._session.request(method, url, timeout=self._timeout, verify=self._verify, allow_redirects=False,
+                                                 **request_options)
             except requests.exceptions.SSLError as error:
                 raise _tls_error(method, url, error)
             except (requests.exceptions.ConnectionError, requests.exceptions.Timeout,
@@ -182,7 +186,10 @@ def _tls_error(method, url, error):
             "%s %s: TLS certificate verify failed; set ca_path to the CA bundle that signed the server's certificate, "
             "or validate_certs: false for a test system" % (method, url)
         )
-    return AICoreError("%s %s: TLS handshake failed (%s)" % (method, url, type(error).__name__))
+    reason = SSL_REASON.search(text)
+    return AICoreError("%s %s: TLS handshake failed (%s)%s" % (
+        method, url, reason.group(0).strip() if reason else type(error).__name__,
+        "; the server may not trust the client certificate" if "alert" in text.lower() else ""))
 
 
 def _redirect_error(method, url, response, attempts):

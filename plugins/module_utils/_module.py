@@ -23,6 +23,8 @@ CONNECTION_OPTIONS = dict(
     client_secret=dict(type="str", no_log=True),
     service_key=dict(type="raw", no_log=True),
     token=dict(type="str", no_log=True),
+    client_cert=dict(type="path"),
+    client_key=dict(type="path", no_log=False),
     validate_certs=dict(type="bool", default=True),
     ca_path=dict(type="path"),
     timeout=dict(type="float", default=30),
@@ -47,18 +49,22 @@ def argument_spec(module_options, scoped=True):
     return spec
 
 
-def client_for(module, pool_size=1, scoped=True):
-    """Build the run's client from the task's options; fail the task before any request on bad input."""
+def client_for(module, pool_size=1, scoped=True, token_only=False):
+    """Build the run's client from the task's options; fail the task before any request on bad input.
+
+    ``token_only`` is for aicore_token, which needs no api_url and whose result is the token itself.
+    """
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
     try:
         _check_limits(module.params)
-        settings = resolve_settings(module.params)
+        settings = resolve_settings(module.params, api_url_required=not token_only)
         headers = scope_headers(module.params["resource_group"], module.params["tenant_scope"]) if scoped else {}
     except InputError as error:
         module.fail_json(msg=str(error))
-    _mask(module, settings.client_secret, settings.token)
-    return AICoreClient(settings, headers, pool_size=pool_size, on_new_token=lambda token: _mask(module, token))
+    _mask(module, *settings.secrets())
+    on_new_token = None if token_only else (lambda token: _mask(module, token))
+    return AICoreClient(settings, headers, pool_size=pool_size, on_new_token=on_new_token)
 
 
 def _check_limits(params):

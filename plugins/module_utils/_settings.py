@@ -25,25 +25,41 @@ ENVIRONMENT = {
     "resource_group": "AICORE_RESOURCE_GROUP",
 }
 
-# Where each setting sits inside a BTP service key.
+# Where each setting sits inside a BTP service key (client-secret and X.509 forms).
 SERVICE_KEY_FIELDS = {
     "api_url": ("serviceurls", "AI_API_URL"),
     "auth_url": ("url",),
+    "cert_url": ("certurl",),
     "client_id": ("clientid",),
     "client_secret": ("clientsecret",),
+    "client_cert": ("certificate",),
+    "client_key": ("key",),
 }
 
 TOKEN_PATH = "/oauth/token"
+GIVEN_TOKEN = "token"
+CLIENT_SECRET = "client_secret"
+X509 = "x509"
 
 
 class Settings(object):
-    """Resolved connection settings; ``sources`` maps each setting to where it came from."""
+    """Resolved connection settings; ``sources`` maps each setting to where it came from.
+
+    ``auth`` is how to authenticate: ``token`` (given), ``client_secret`` or ``x509``. For X.509,
+    ``client_cert``/``client_key`` are file paths, or None with the PEM text in ``*_pem`` (from a
+    service key) for the client to write to private temporary files.
+    """
 
     def __init__(self, values, sources, params):
-        self.api_url = values.get("api_url")
+        self.auth = values["auth"]
+        self.api_url = values["api_url"]
         self.token_url = values.get("token_url")
         self.client_id = values.get("client_id")
         self.client_secret = values.get("client_secret")
+        self.client_cert = values.get("client_cert")
+        self.client_key = values.get("client_key")
+        self.client_cert_pem = values.get("client_cert_pem")
+        self.client_key_pem = values.get("client_key_pem")
         self.token = values.get("token")
         self.sources = sources
         self.validate_certs = params.get("validate_certs", True)
@@ -53,7 +69,7 @@ class Settings(object):
 
     @property
     def uses_given_token(self):
-        return self.token is not None
+        return self.auth == GIVEN_TOKEN
 
     @property
     def tls_verify(self):
@@ -65,65 +81,127 @@ class Settings(object):
     def source_of(self, setting):
         return self.sources.get(setting, "nowhere")
 
+    def secrets(self):
+        """Every credential value, for the module to keep out of its output."""
+        return [value for value in (self.client_secret, self.token, self.client_key_pem) if value]
 
-def resolve_settings(params, environ=None):
+
+def resolve_settings(params, environ=None, api_url_required=True):
     """Build ``Settings`` from module parameters, or raise ``InputError`` naming what is missing."""
     environ = os.environ if environ is None else environ
     service_key, service_key_source = _service_key(params, environ)
-    values, sources = {}, {}
-    for setting in ("api_url", "auth_url", "client_id", "client_secret"):
-        value, source = _first_of(setting, params, service_key, service_key_source, environ)
+    sources = Sources(params, service_key, service_key_source, environ)
+    auth = _auth_kind(params, service_key, environ)
+    values = {"auth": auth, "api_url": sources.first("api_url"), "client_id": sources.first("client_id")}
+    if auth == GIVEN_TOKEN:
+        values["token"] = sources.first("token")
+        check_header_value(values["token"], sources.found["token"])
+    elif auth == CLIENT_SECRET:
+        values.update(auth_url=sources.first("auth_url"), client_secret=sources.first("client_secret"))
+    else:
+        values.update(auth_url=sources.first("auth_url", key_field="cert_url"), **sources.certificate())
+    _require(values, sources.found, api_url_required)
+    if values["api_url"]:
+        values["api_url"] = api_root(values["api_url"], sources.found["api_url"])
+    if values.get("auth_url"):
+        values["token_url"] = token_url(values.pop("auth_url"), sources.found["auth_url"])
+    return Settings(values, sources.found, params)
+
+
+class Sources(object):
+    """Looks a setting up in the task's options, then the service key, then the environment, and
+    remembers where each was found."""
+
+    def __init__(self, params, service_key, service_key_source, environ):
+        self._params = params
+        self._key = service_key
+        self._key_source = service_key_source
+        self._environ = environ
+        self.found = {}
+
+    def first(self, setting, key_field=None):
+        key_field = key_field or setting
+        if self._params.get(setting) is not None:
+            return self._keep(setting, self._params[setting], "option %s" % setting)
+        value = _dig(self._key, SERVICE_KEY_FIELDS.get(key_field, ()))
         if value is not None:
-            values[setting], sources[setting] = value, source
-    _choose_auth(params, environ, values, sources)
-    _require(values, sources)
-    values["api_url"] = api_root(values["api_url"], sources["api_url"])
-    if "auth_url" in values:
-        values["token_url"] = token_url(values.pop("auth_url"), sources["auth_url"])
-    return Settings(values, sources, params)
+            return self._keep(setting, value, "%s (%s)" % (self._key_source, ".".join(SERVICE_KEY_FIELDS[key_field])))
+        variable = ENVIRONMENT.get(setting)
+        if variable and self._environ.get(variable):
+            return self._keep(setting, self._environ[variable], "environment variable %s" % variable)
+        return None
+
+    def certificate(self):
+        """The client certificate and key: file paths from options, or PEM text from the service key."""
+        if self._params.get("client_cert") or self._params.get("client_key"):
+            return {"client_cert": self._option_path("client_cert"), "client_key": self._option_path("client_key")}
+        return {"client_cert_pem": self._pem("client_cert"), "client_key_pem": self._pem("client_key")}
+
+    def _option_path(self, setting):
+        return self._keep(setting, self._params.get(setting), "option %s" % setting) if self._params.get(setting) else None
+
+    def _pem(self, setting):
+        value = _dig(self._key, SERVICE_KEY_FIELDS[setting])
+        if value is None:
+            return None
+        # Service keys pasted through some tools carry the PEM's line breaks as a literal backslash-n.
+        pem = value.replace("\\n", "\n")
+        return self._keep(setting, pem, "%s (%s)" % (self._key_source, SERVICE_KEY_FIELDS[setting][0]))
+
+    def _keep(self, setting, value, source):
+        self.found[setting] = source
+        return value
 
 
-def _first_of(setting, params, service_key, service_key_source, environ):
-    if params.get(setting) is not None:
-        return params[setting], "option %s" % setting
-    value = _dig(service_key, SERVICE_KEY_FIELDS[setting])
-    if value is not None:
-        return value, "%s (%s)" % (service_key_source, ".".join(SERVICE_KEY_FIELDS[setting]))
-    variable = ENVIRONMENT[setting]
-    if environ.get(variable):
-        return environ[variable], "environment variable %s" % variable
-    return None, None
+def _auth_kind(params, service_key, environ):
+    """Pick one way to authenticate, from the first source that offers credentials.
 
-
-def _choose_auth(params, environ, values, sources):
-    """Pick one way to authenticate.
-
-    A token given as an option wins. Client credentials (from options, the service key or the
-    environment) come next. A token from ``AICORE_TOKEN`` is used only when no client credentials
-    are configured, so a stale variable cannot shadow credentials a task names.
+    The task's options come first (a token, then a client certificate, then a client secret),
+    then the service key (its client secret, else its certificate), then the environment, where
+    client credentials beat ``AICORE_TOKEN`` so that a stale variable cannot shadow them.
     """
     if params.get("token"):
-        values["token"], sources["token"] = params["token"], "option token"
-    elif "client_id" not in values and "client_secret" not in values and environ.get(ENVIRONMENT["token"]):
-        values["token"], sources["token"] = environ[ENVIRONMENT["token"]], "environment variable AICORE_TOKEN"
-    if "token" in values:
-        check_header_value(values["token"], sources["token"])
+        return GIVEN_TOKEN
+    if params.get("client_cert") or params.get("client_key"):
+        return X509
+    if params.get("client_secret"):
+        return CLIENT_SECRET
+    if _dig(service_key, SERVICE_KEY_FIELDS["client_secret"]):
+        return CLIENT_SECRET
+    if _dig(service_key, SERVICE_KEY_FIELDS["client_cert"]) or _dig(service_key, SERVICE_KEY_FIELDS["client_key"]):
+        return X509
+    if environ.get(ENVIRONMENT["token"]) and not environ.get(ENVIRONMENT["client_secret"]):
+        return GIVEN_TOKEN
+    return CLIENT_SECRET  # also when nothing offers credentials: the message then lists every way
 
 
-def _require(values, sources):
-    if not values.get("api_url"):
+def _require(values, found, api_url_required):
+    if api_url_required and not values.get("api_url"):
         raise InputError("no api_url: set api_url, AICORE_BASE_URL, or serviceurls.AI_API_URL in the service key")
-    if "token" in values:
+    needed = REQUIRED_BY_AUTH[values["auth"]]
+    missing = [name for name in needed if not values.get(name) and not values.get(name + "_pem")]
+    if not missing:
         return
-    missing = [name for name in ("auth_url", "client_id", "client_secret") if not values.get(name)]
-    if missing:
-        given = ", ".join("%s from %s" % (name, sources[name]) for name in ("auth_url", "client_id", "client_secret") if name in sources)
-        raise InputError(
-            "no way to authenticate: missing %s. Give token (or AICORE_TOKEN), or client credentials: "
-            "auth_url / client_id / client_secret as options, in service_key (url, clientid, clientsecret), "
-            "or as AICORE_AUTH_URL / AICORE_CLIENT_ID / AICORE_CLIENT_SECRET%s"
-            % (", ".join(missing), "; found " + given if given else "")
-        )
+    seen = ", ".join("%s from %s" % (name, found[name]) for name in sorted(found) if name != "api_url")
+    raise InputError("%s: missing %s. %s%s" % (AUTH_NAMES[values["auth"]], ", ".join(missing), HOW_TO_AUTHENTICATE,
+                                                 " Found: %s." % seen if seen else ""))
+
+
+REQUIRED_BY_AUTH = {
+    GIVEN_TOKEN: ("token",),
+    CLIENT_SECRET: ("auth_url", "client_id", "client_secret"),
+    X509: ("auth_url", "client_id", "client_cert", "client_key"),
+}
+AUTH_NAMES = {
+    GIVEN_TOKEN: "cannot authenticate with a token",
+    CLIENT_SECRET: "cannot authenticate with a client secret",
+    X509: "cannot authenticate with a client certificate (X.509)",
+}
+HOW_TO_AUTHENTICATE = (
+    "Give token (or AICORE_TOKEN); or client credentials: auth_url, client_id and client_secret as options, "
+    "in service_key (url, clientid, clientsecret), or as AICORE_AUTH_URL, AICORE_CLIENT_ID and AICORE_CLIENT_SECRET; "
+    "or client_cert and client_key with auth_url and client_id, or an X.509 service key (certurl, clientid, certificate, key)."
+)
 
 
 def api_root(url, source="api_url"):
