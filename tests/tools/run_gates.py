@@ -92,9 +92,11 @@ def run(gate, log_path):
             # ansible-test lists the collection's files with git when it finds a .git at or above the
             # collection. Above the installed copy is this checkout, which ignores build/: without a
             # repository of its own the copy would look empty ("All targets skipped").
+            # It ignores what this checkout ignores (tests/output/ above all: ansible-test keeps venvs there).
             if not (gate.cwd / '.git').exists():
                 subprocess.run(['git', 'init', '--quiet', str(gate.cwd)], stdout=log, stderr=subprocess.STDOUT,
                                check=False)
+                shutil.copyfile(ROOT / '.gitignore', gate.cwd / '.git/info/exclude')
             # ansible-test would download get-pip.py from a host that is not a package registry.
             subprocess.run([str(ROOT / 'tests/tools/prepare_ansible_test.sh'), str(gate.venv / 'bin/python')],
                            stdout=log, stderr=subprocess.STDOUT, check=False)
