@@ -23,7 +23,7 @@ class AICoreClient(object):
         self.scope = describe(self._scope_headers) if self._scope_headers else "no scope"
         self._session = session or new_session(settings, pool_size)
         transport_options = {"sleep": sleep} if sleep else {}
-        self._transport = Transport(settings, self._session, **transport_options)
+        self._transport = Transport(settings, self._session, concurrency=pool_size, **transport_options)
         self.tokens = TokenSource(settings, self._transport, on_new_token)
 
     def authenticate(self):

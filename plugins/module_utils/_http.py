@@ -4,8 +4,9 @@
 
 Retried: 429, 500, 502, 503, 504, dropped connections and timeouts, at most ``retries`` times
 after the first attempt, with exponential backoff and jitter. ``Retry-After`` (seconds or an
-HTTP date) is honoured; after a 429 every worker waits out the same pause, because the server
-is limiting the whole client, not one request.
+HTTP date) is honoured. A 429 means the server is limiting the whole client, not one request,
+so every worker waits out the same pause, and the number of requests in flight is halved, then
+grown back by one per round of successes (AIMD), so that a storm does not burn the retries.
 """
 
 import email.utils
@@ -71,13 +72,57 @@ class SharedPause(object):
         self._sleep = sleep
 
     def hold(self, seconds):
+        """Pause everyone for ``seconds`` from now (or longer, if already paused longer); return the end."""
         with self._lock:
             self._resume_at = max(self._resume_at, self._clock() + seconds)
+            return self._resume_at
 
     def wait(self):
         remaining = self._resume_at - self._clock()
         if remaining > 0:
             self._sleep(remaining)
+
+
+class AdaptiveLimit(object):
+    """How many requests may be in flight at once: at most ``ceiling``, halved after a 429 (once per
+    pause, however many requests the same burst had in flight), one more after each round of successes."""
+
+    def __init__(self, ceiling, clock=time.monotonic):
+        self.ceiling = max(ceiling, 1)
+        self.limit = self.ceiling
+        self._in_flight = 0
+        self._successes = 0
+        self._calm_after = 0.0
+        self._clock = clock
+        self._changed = threading.Condition()
+
+    def acquire(self):
+        with self._changed:
+            while self._in_flight >= self.limit:
+                self._changed.wait()
+            self._in_flight += 1
+
+    def release(self, rate_limited_until=None):
+        """Free a slot; ``rate_limited_until`` when the answer was a 429, with the end of the pause."""
+        with self._changed:
+            self._in_flight -= 1
+            if rate_limited_until is not None:
+                self._decrease(rate_limited_until)
+            else:
+                self._increase()
+            self._changed.notify_all()
+
+    def _decrease(self, pause_end):
+        if self._clock() >= self._calm_after:
+            self.limit = max(1, self.limit // 2)
+            self._successes = 0
+            self._calm_after = pause_end
+
+    def _increase(self):
+        self._successes += 1
+        if self._successes >= self.limit and self.limit < self.ceiling:
+            self.limit += 1
+            self._successes = 0
 
 
 def retry_after_seconds(value, now=None):
@@ -122,7 +167,7 @@ def new_session(settings, pool_size):
 class Transport(object):
     """Sends requests with retries; answers are returned whatever their status, failures to get one raise."""
 
-    def __init__(self, settings, session, sleep=time.sleep, pause=None):
+    def __init__(self, settings, session, sleep=time.sleep, pause=None, concurrency=1):
         self._timeout = settings.timeout
         # Given with each request: requests lets REQUESTS_CA_BUNDLE override a session's verify, not a request's.
         self._verify = settings.tls_verify
@@ -130,15 +175,14 @@ class Transport(object):
         self._session = session
         self._sleep = sleep
         self._pause = pause or SharedPause(sleep=sleep)
+        self.limit = AdaptiveLimit(concurrency)
 
     def send(self, method, url, **request_options):
         """Send until a final answer; raise ``AICoreError`` when none came or the server redirected."""
         lost_attempt = False
         for attempt in range(1, self._retries + 2):
-            self._pause.wait()
             try:
-                response = self._session.request(method, url, timeout=self._timeout, verify=self._verify, allow_redirects=False,
-                                                 **request_options)
+                response = self._attempt(method, url, request_options, attempt)
             except requests.exceptions.SSLError as error:
                 raise _tls_error(method, url, error)
             except (requests.exceptions.ConnectionError, requests.exceptions.Timeout,
@@ -156,12 +200,30 @@ class Transport(object):
             return Reply(method, url, response, attempt, lost_attempt)
         raise AssertionError("unreachable: the last attempt returns or raises")
 
+    def _attempt(self, method, url, request_options, attempt):
+        """One request, inside a slot of the adaptive limit and after any shared pause."""
+        self.limit.acquire()
+        pause_end = None
+        try:
+            self._pause.wait()
+            response = self._session.request(method, url, timeout=self._timeout, verify=self._verify, allow_redirects=False,
+                                             **request_options)
+            if response.status_code == 429:
+                pause_end = self._pause.hold(_pause_seconds(response, attempt))
+            return response
+        finally:
+            self.limit.release(pause_end)
+
     def _wait_before_retry(self, response, attempt):
-        asked = retry_after_seconds(response.headers.get("Retry-After"))
-        if response.status_code == 429:
-            self._pause.hold(asked if asked is not None else backoff_seconds(attempt))
-        else:
+        """A 429 already set the shared pause (waited out before the next attempt); others wait alone."""
+        if response.status_code != 429:
+            asked = retry_after_seconds(response.headers.get("Retry-After"))
             self._sleep(asked if asked is not None else backoff_seconds(attempt))
+
+
+def _pause_seconds(response, attempt):
+    asked = retry_after_seconds(response.headers.get("Retry-After"))
+    return asked if asked is not None else backoff_seconds(attempt)
 
 
 def _may_have_arrived(error):
