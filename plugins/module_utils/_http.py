@@ -192,6 +192,8 @@ class Transport(object):
                     raise _no_answer_error(method, url, error, attempt)
                 self._sleep(backoff_seconds(attempt))
                 continue
+            except requests.exceptions.RequestException as error:  # anything else requests can raise: not retried
+                raise AICoreError("%s %s: the request failed (%s)" % (method, url, type(error).__name__))
             if response.status_code in RETRYABLE_STATUSES and attempt <= self._retries:
                 self._wait_before_retry(response, attempt)
                 continue

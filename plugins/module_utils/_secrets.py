@@ -30,7 +30,13 @@ class GenericSecrets(object):
     def get(self, name):
         """The secret's details (never its data: AI Core does not return it), or None when absent."""
         reply = self._client.call("GET", _path(name), tolerate=(NOT_FOUND,))
-        return None if reply.status == NOT_FOUND else reply.json()
+        if reply.status == NOT_FOUND:
+            return None
+        details = reply.json()
+        if not isinstance(details, dict):
+            raise AICoreError("%s %s answered 200 with a body that is not a secret's details" % (reply.method, reply.url), status=reply.status)
+        details.setdefault("name", name)
+        return details
 
     def list_all(self):
         """Every secret of the scope, across all pages, sorted by name."""

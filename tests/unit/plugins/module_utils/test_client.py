@@ -78,3 +78,45 @@ def test_delete_reports_deleted_when_a_lost_attempt_came_before_the_404():
 def test_delete_of_a_missing_secret_is_absent():
     session = ScriptedSession(answer(200, TOKEN_ANSWER % 1), answer(404, '{"error": {"code": "404", "message": "not found"}}'))
     assert GenericSecrets(client(session)).delete("a") == "absent"
+
+
+def test_details_that_are_not_an_object_are_an_error_not_a_traceback():
+    session = ScriptedSession(answer(200, TOKEN_ANSWER % 1), answer(200, "[1, 2]"))
+    with pytest.raises(AICoreError, match="not a secret's details"):
+        GenericSecrets(client(session)).get("a")
+
+
+def test_list_pages_until_an_empty_page_when_count_is_only_the_page_length():
+    pages = [answer(200, '{"count": 2, "resources": [{"name": "a"}, {"name": "b"}]}'),
+             answer(200, '{"count": 1, "resources": [{"name": "c"}]}'),
+             answer(200, '{"count": 0, "resources": []}')]
+    session = ScriptedSession(answer(200, TOKEN_ANSWER % 1), *pages)
+    assert [item["name"] for item in GenericSecrets(client(session)).list_all()] == ["a", "b", "c"]
+    assert [request["params"]["$skip"] for request in session.requests[1:]] == [0, 2, 3]
+
+
+def test_list_stops_when_the_total_count_is_reached():
+    session = ScriptedSession(answer(200, TOKEN_ANSWER % 1), answer(200, '{"count": 2, "resources": [{"name": "b"}]}'),
+                              answer(200, '{"count": 2, "resources": [{"name": "a"}]}'))
+    assert [item["name"] for item in GenericSecrets(client(session)).list_all()] == ["a", "b"]
+
+
+def test_a_repeated_page_fails_instead_of_looping():
+    page = '{"count": 99, "resources": [{"name": "a"}]}'
+    session = ScriptedSession(answer(200, TOKEN_ANSWER % 1), answer(200, page), answer(200, page))
+    with pytest.raises(AICoreError, match="repeated a page"):
+        GenericSecrets(client(session)).list_all()
+
+
+def test_endless_paging_is_bounded(monkeypatch):
+    from ansible_collections.sap_aicore.admin.plugins.module_utils import _secrets
+    monkeypatch.setattr(_secrets, "MAX_PAGES", 3)
+    pages = [answer(200, '{"count": 1000, "resources": [{"name": "n%d"}]}' % number) for number in range(3)]
+    with pytest.raises(AICoreError, match="still paging after 3 pages"):
+        GenericSecrets(client(ScriptedSession(answer(200, TOKEN_ANSWER % 1), *pages))).list_all()
+
+
+@pytest.mark.parametrize("page", ['{"resources": "nope"}', '{"count": 1}', '[]', '{"resources": [{"nom": "a"}]}'])
+def test_malformed_list_pages_are_errors(page):
+    with pytest.raises(AICoreError):
+        GenericSecrets(client(ScriptedSession(answer(200, TOKEN_ANSWER % 1), answer(200, page)))).list_all()
