@@ -61,6 +61,8 @@ def _tenant_headers(resource_group):
 def _checked_group(resource_group, source):
     if not resource_group.strip():
         raise InputError("%s: a resource group id must not be empty" % source)
+    if resource_group != resource_group.strip():
+        raise InputError("%s: a resource group id must not start or end with white space" % source)
     check_header_value(resource_group, source)
     if resource_group == ALL_RESOURCE_GROUPS:
         raise InputError("%s: '*' (every resource group) addresses tenant-wide secrets and needs tenant_scope: true" % source)

@@ -12,7 +12,7 @@ import os
 
 from urllib.parse import urlsplit
 
-from ansible_collections.sap_aicore.admin.plugins.module_utils._validation import InputError, check_header_value
+from ansible_collections.sap_aicore.admin.plugins.module_utils._validation import InputError, check_header_value, check_no_control_characters
 
 # The environment variables SAP's SDKs and tools share, by setting.
 ENVIRONMENT = {
@@ -221,7 +221,7 @@ def token_url(url, source="auth_url"):
 def _checked_url(url, source):
     if not isinstance(url, str):
         raise InputError("%s: must be a URL string" % source)
-    check_header_value(url, source)
+    check_no_control_characters(url, source)
     parts = urlsplit(url.strip())
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise InputError("%s: %r is not an http(s) URL with a host" % (source, url))

@@ -12,6 +12,7 @@ SECRET_NAME_PATTERN = re.compile(r"^[a-z0-9.-]{1,252}$")
 DOT_SEGMENTS = (".", "..")
 MAX_CONCURRENCY = 32
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+HEADER_SAFE = re.compile(r"^[\x20-\x7e]*$")  # printable ASCII: what every HTTP stack sends unchanged
 
 
 class InputError(ValueError):
@@ -50,9 +51,16 @@ def check_concurrency(value):
 
 
 def check_header_value(value, option):
-    """Refuse values that would break or smuggle HTTP headers (CR, LF and other control characters)."""
+    """Refuse values that would break or smuggle HTTP headers: control characters (CR, LF, ...) and
+    anything beyond printable ASCII, which HTTP libraries encode differently or not at all."""
+    check_no_control_characters(value, option)
+    if not HEADER_SAFE.match(value):
+        raise InputError("%s: only printable ASCII characters can be sent in a header" % option)
+
+
+def check_no_control_characters(value, option):
     if CONTROL_CHARACTERS.search(value):
-        raise InputError("%s: contains control characters (such as CR or LF), which are not allowed in a header" % option)
+        raise InputError("%s: contains control characters (such as CR or LF), which are not allowed" % option)
 
 
 def _shorten(text, limit=60):
