@@ -222,12 +222,26 @@ def _checked_url(url, source):
     if not isinstance(url, str):
         raise InputError("%s: must be a URL string" % source)
     check_no_control_characters(url, source)
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise InputError("%s: %r is not an http(s) URL with a host" % (source, url))
+    try:
+        parts = urlsplit(url.strip())
+        hostname = parts.hostname
+    except ValueError:  # for example an unclosed IPv6 bracket, or a port that is not a number
+        hostname = None
+    if not hostname or parts.scheme not in ("http", "https"):
+        raise InputError("%s: is not an http:// or https:// URL with a host" % source)
+    if _bad_port(parts):
+        raise InputError("%s: has a port that is not a number from 0 to 65535" % source)
     if parts.query or parts.fragment or parts.username or parts.password:
         raise InputError("%s: must not carry a query, a fragment or user credentials" % source)
     return url.strip()
+
+
+def _bad_port(parts):
+    try:
+        parts.port
+    except ValueError:
+        return True
+    return False
 
 
 def _service_key(params, environ):
