@@ -50,7 +50,7 @@ class ControlApi:
             return json_response(200, route(request))
         except ApiError as error:
             return error.to_response()
-        except (TypeError, ValueError) as error:
+        except ValueError as error:
             return json_error(400, "InvalidControlRequest", str(error))
 
     def _reset(self, _request: Request) -> dict:

@@ -109,7 +109,7 @@ def parse_rule(spec: object) -> FaultRule:
     unknown = sorted(set(spec) - {rule_field.name for rule_field in dataclasses.fields(FaultRule)})
     if unknown:
         raise ValueError(f"unknown fault rule field(s): {', '.join(unknown)}")
-    if spec.get("action") not in _ACTIONS:
+    if not isinstance(spec.get("action"), str) or spec["action"] not in _ACTIONS:
         raise ValueError(f"action must be one of {', '.join(_ACTIONS)}, got {spec.get('action')!r}")
     rule = FaultRule(**spec)
     _check_filters(rule)

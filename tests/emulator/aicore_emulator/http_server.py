@@ -16,6 +16,7 @@ import socketserver
 import ssl
 import sys
 import threading
+import traceback
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl
@@ -58,7 +59,12 @@ class RequestHandler(BaseHTTPRequestHandler):
         request = self._read_request()
         if request is None:
             return
-        response = self.server.dispatcher.handle(request)
+        try:
+            response = self.server.dispatcher.handle(request)
+        except Exception:  # pylint: disable=broad-exception-caught
+            # A bug in the emulator must not pass for a "drop" fault: answer 500 and show it.
+            traceback.print_exc()
+            response = json_error(500, "EmulatorError", "the emulator failed; see its stderr")
         if response is None:
             self.close_connection = True
             return

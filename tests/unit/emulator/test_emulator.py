@@ -474,7 +474,15 @@ def test_latency_applies_to_every_request(emulator, api):
     assert time.monotonic() - started >= 0.2
 
 
-@pytest.mark.parametrize("rule", [{"action": "explode"}, {"action": "drop", "times": 0}, {"action": "drop", "path": "("}, {"action": "drop", "color": "red"}])
+@pytest.mark.parametrize("rule", [
+    {"action": "explode"},
+    {"action": ["drop"]},
+    {"action": "drop", "times": 0},
+    {"action": "drop", "path": "("},
+    {"action": "drop", "color": "red"},
+    {"action": "respond", "headers": {"Retry-After": 2}},
+    ["not a rule"],
+])
 def test_invalid_fault_rules_are_refused(control, rule):
     assert control("POST", "faults", json=rule).status_code == 400
 
