@@ -68,9 +68,11 @@ def gates():
         Gate('sanity-2.21', ansible_test(VENV, '3.13', 'sanity'), ansible_test_output=True, **installed),
         Gate('sanity-2.18', ansible_test(VENV_218, '3.11', 'sanity'), venv=VENV_218, ansible_test_output=True,
              **installed),
-        Gate('units-2.21', ansible_test(VENV, '3.13', 'units'), ansible_test_output=True, **installed),
-        Gate('units-2.18', ansible_test(VENV_218, '3.11', 'units'), venv=VENV_218, ansible_test_output=True,
+        # The collection's unit tests; the emulator's self-tests (tests/unit/emulator) are the emulator gate.
+        Gate('units-2.21', ansible_test(VENV, '3.13', 'units', 'tests/unit/plugins/'), ansible_test_output=True,
              **installed),
+        Gate('units-2.18', ansible_test(VENV_218, '3.11', 'units', 'tests/unit/plugins/'), venv=VENV_218,
+             ansible_test_output=True, **installed),
         Gate('integration-2.21', with_emulator(*ansible_test(VENV, '3.13', 'integration')),
              ansible_test_output=True, **installed),
         Gate('integration-2.18', with_emulator(*ansible_test(VENV_218, '3.11', 'integration')), venv=VENV_218,
