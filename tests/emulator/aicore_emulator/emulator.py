@@ -34,8 +34,21 @@ ENV_PREFIX = "AICORE_EMULATOR_"
 class Emulator:
     """A running (after ``start``) emulator; also a context manager."""
 
-    def __init__(self, tls: bool = False, client_id: str = DEFAULT_CLIENT_ID, client_secret: str | None = None, latency: float = 0.0):
+    def __init__(
+        self,
+        tls: bool = False,
+        client_id: str = DEFAULT_CLIENT_ID,
+        client_secret: str | None = None,
+        latency: float = 0.0,
+        tls_dir: str | None = None,
+    ):
+        """``tls_dir``: where to create the certificate directory (default: the system temp dir).
+
+        Test runners that end processes without teardown (ansible-test units forks every
+        test) should point it at a directory they clean up themselves.
+        """
         self.tls = tls
+        self.tls_dir = tls_dir
         self.client_id = client_id
         # Random per instance, and long, so leak scans can search output for it.
         self.client_secret = client_secret or token_urlsafe(32)
@@ -57,7 +70,7 @@ class Emulator:
                 # Imported here: cryptography is needed for TLS only, plain HTTP works without it.
                 from .tls import create_tls_files  # pylint: disable=import-outside-toplevel
 
-                self._tls_files = create_tls_files(self.client_id)
+                self._tls_files = create_tls_files(self.client_id, self.tls_dir)
                 self._listeners[TLS_LISTENER] = start_listener(self._dispatcher, TLS_LISTENER, self._tls_files.server_context())
                 self._listeners[MTLS_LISTENER] = start_listener(self._dispatcher, MTLS_LISTENER, self._tls_files.mtls_context())
         except BaseException:

@@ -123,9 +123,9 @@ class TlsFiles:
         shutil.rmtree(self.directory, ignore_errors=True)
 
 
-def create_tls_files(client_id: str) -> TlsFiles:
-    """Generate the three authorities and their leaves into a new private directory."""
-    directory = tempfile.mkdtemp(prefix="aicore-emulator-")
+def create_tls_files(client_id: str, parent: str | None = None) -> TlsFiles:
+    """Generate the three authorities and their leaves into a new private directory in ``parent``."""
+    directory = tempfile.mkdtemp(prefix="aicore-emulator-", dir=parent)
     try:
         return _write_tls_files(directory, client_id)
     except BaseException:

@@ -19,9 +19,14 @@ from aicore_emulator import Emulator  # noqa: E402  pylint: disable=wrong-import
 
 
 @pytest.fixture(scope="session")
-def emulator():
-    """One emulator with every listener for the whole session (certificates take a moment)."""
-    with Emulator(tls=True) as running:
+def emulator(tmp_path_factory):
+    """One emulator with every listener for the whole session (certificates take a moment).
+
+    ansible-test units runs every test in a fork that exits without teardown, so this
+    fixture then starts once per test and never stops: its certificate directory goes
+    where pytest cleans up, not into the system temp dir.
+    """
+    with Emulator(tls=True, tls_dir=str(tmp_path_factory.getbasetemp())) as running:
         yield running
 
 
