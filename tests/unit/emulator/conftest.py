@@ -1,21 +1,10 @@
 # Copyright: contributors to sap_aicore.admin
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Shared set-up of the emulator's self-tests.
-
-``tests/emulator`` holds the ``aicore_emulator`` package next to its scripts and is no
-package itself, so it goes on ``sys.path`` here, for every test module of this folder.
-"""
-
-import os
-import sys
+"""Shared set-up of the emulator's self-tests: one emulator, reset around every test."""
 
 import pytest
 
-EMULATOR_DIR = os.path.abspath(os.path.join(os.path.dirname(__file__), os.pardir, os.pardir, "emulator"))
-if EMULATOR_DIR not in sys.path:
-    sys.path.insert(0, EMULATOR_DIR)
-
-from aicore_emulator import Emulator  # noqa: E402  pylint: disable=wrong-import-position
+from aicore_emulator import Emulator  # on sys.path through tests/unit/conftest.py
 
 
 @pytest.fixture(scope="session")
