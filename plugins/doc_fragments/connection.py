@@ -53,6 +53,9 @@ options:
         are written to private temporary files (mode 0600) that are removed when the module exits.
       - When not set, the environment variable E(AICORE_SERVICE_KEY) is used, which holds the key as JSON
         (or a path to it).
+      - Ansible hides this option's values in all output. Given as a dict, that is every value of it, the URLs
+        and the client id included, so messages show those as C(********); give the key as a file path (or set
+        O(api_url) and O(client_id) as options) to see them in messages.
     type: raw
   token:
     description:
