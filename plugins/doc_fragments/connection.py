@@ -70,8 +70,8 @@ options:
     default: true
   ca_path:
     description:
-      - A PEM bundle of CA certificates to trust for AI Core and the token endpoint,
-        instead of the system's.
+      - A PEM bundle of CA certificates to trust for AI Core and the token endpoint, instead of the default
+        bundle of the Python library C(requests) (C(certifi), or the file named by E(REQUESTS_CA_BUNDLE)).
     type: path
   timeout:
     description:
@@ -94,8 +94,8 @@ notes:
   - Credentials and tokens never appear in results or messages, also when they come from the
     service key or the environment.
   - "Credentials come from the first source that offers any: the task's options (a token, then a client
-    certificate, then a client secret), the service key, the environment. In the environment, client
-    credentials win over E(AICORE_TOKEN)."
+    certificate, then a client secret), then the service key (its client secret, else its certificate),
+    then the environment, where E(AICORE_TOKEN) is used only when E(AICORE_CLIENT_SECRET) is not set."
   - A token the module fetched itself that AI Core rejects (HTTP 401) is fetched anew once, and the request
     repeated once. A token given in O(token) is never replaced.
 """

@@ -69,8 +69,10 @@ class TokenSource(object):
         reply = self._transport.send("POST", settings.token_url, data=form, headers={"Accept": "application/json"}, **tls_options)
         if reply.status in TOKEN_STATUSES_FOR_BAD_CREDENTIALS:
             raise reply.error(
-                "authentication failed at %s for client id %r (%s): check the %s"
-                % (settings.token_url, settings.client_id, self._credential_sources(), self._credential_words())
+                "authentication failed at %s for client id %r (%s): check the %s, and that %s (from %s) is the XSUAA URL "
+                "of the service key (%s)"
+                % (settings.token_url, settings.client_id, self._credential_sources(), self._credential_words(),
+                   "auth_url", settings.source_of("auth_url"), "certurl" if settings.auth == X509 else "url")
             )
         if reply.status != 200:
             raise reply.error("the token request to %s failed" % settings.token_url)

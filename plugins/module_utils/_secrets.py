@@ -53,13 +53,17 @@ class GenericSecrets(object):
         raise AICoreError("GET %s%s: still paging after %d pages; stopped" % (self._client.settings.api_url, COLLECTION, MAX_PAGES))
 
     def create(self, name, data, labels):
-        """Create a secret; return ``created``, or ``exists`` when another writer created it first."""
+        """Create a secret; return ``created``, or ``exists`` when another writer created it first.
+
+        As with delete, "already exists" after an attempt lost in transit counts as ``created``:
+        that attempt most likely reached AI Core and created the secret.
+        """
         body = {"name": name, "data": data, "labels": labels}
         reply = self._client.call("POST", COLLECTION, json=body, tolerate=(CONFLICT, BAD_REQUEST))
         if reply.status == 200:
             return "created"
         if reply.status == CONFLICT or "already exist" in reply.text.lower():
-            return "exists"
+            return "created" if reply.after_lost_attempt else "exists"
         raise reply.error("POST %s%s (create %s) failed" % (self._client.settings.api_url, COLLECTION, name))
 
     def update(self, name, data, labels):

@@ -6,7 +6,7 @@
 DOCUMENTATION = r"""
 module: aicore_generic_secret_info
 short_description: List generic secrets in SAP AI Core
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Lists the generic secrets of one SAP AI Core scope (a resource group, the main tenant, or
     tenant-wide), across all pages, sorted by name.

@@ -6,7 +6,7 @@
 DOCUMENTATION = r"""
 module: aicore_token
 short_description: Fetch an SAP AI Core access token to reuse across tasks
-version_added: 0.1.0
+version_added: 1.0.0
 description:
   - Fetches one access token from XSUAA with client credentials (a client secret or an X.509
     certificate) and returns it, with its lifetime.
@@ -72,12 +72,12 @@ token:
   sample: eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9...
 expires_in:
   description: Seconds the token is valid for, from when it was fetched, as the token endpoint said.
-  returned: success
+  returned: success, when the token endpoint says (XSUAA always does)
   type: int
   sample: 43199
 expires_at:
   description: When the token expires, in ISO 8601 UTC.
-  returned: success
+  returned: success, when the token endpoint says how long the token lives
   type: str
   sample: "2026-11-26T22:15:07Z"
 """
@@ -107,8 +107,11 @@ def main():
     except AICoreError as error:
         module.fail_json(msg=str(error))
     client.close()
+    result = dict(changed=False, token=token)
     expires_in = client.tokens.fetched.expires_in
-    module.exit_json(changed=False, token=token, expires_in=expires_in, expires_at=expiry(expires_in) if expires_in is not None else None)
+    if expires_in is not None:
+        result.update(expires_in=expires_in, expires_at=expiry(expires_in))
+    module.exit_json(**result)
 
 
 if __name__ == "__main__":

@@ -120,3 +120,16 @@ def test_endless_paging_is_bounded(monkeypatch):
 def test_malformed_list_pages_are_errors(page):
     with pytest.raises(AICoreError):
         GenericSecrets(client(ScriptedSession(answer(200, TOKEN_ANSWER % 1), answer(200, page)))).list_all()
+
+
+def test_create_reports_created_when_a_lost_attempt_came_before_already_exists():
+    import requests
+    session = ScriptedSession(answer(200, TOKEN_ANSWER % 1), requests.exceptions.ConnectionError("RemoteDisconnected"),
+                              answer(409, '{"error": {"code": "409", "message": "secret already exists"}}'))
+    assert GenericSecrets(client(session)).create("a", {"k": "dg=="}, []) == "created"
+
+
+@pytest.mark.parametrize("status, body", [(409, "{}"), (400, '{"error": {"code": "400", "message": "Secret already exists"}}')])
+def test_create_reports_exists_when_another_writer_was_first(status, body):
+    session = ScriptedSession(answer(200, TOKEN_ANSWER % 1), answer(status, body))
+    assert GenericSecrets(client(session)).create("a", {"k": "dg=="}, []) == "exists"
