@@ -23,10 +23,6 @@ INSTALLED   := $(COLLECTIONS)/ansible_collections/sap_aicore/admin
 VERSION     := $(shell sed -n 's/^version: *//p' galaxy.yml)
 TARBALL     := dist/sap_aicore-admin-$(VERSION).tar.gz
 
-# Everything that goes into the built collection (galaxy.yml's build_ignore keeps the rest out).
-SOURCES := galaxy.yml $(wildcard $(shell git ls-files --cached --others --exclude-standard \
-	plugins meta tests docs changelogs examples README.md requirements.txt 2>/dev/null))
-
 .PHONY: help venv venv-2.18 build install demo test lint clean
 
 help:
@@ -54,16 +50,12 @@ $(VENV_218)/$(STAMP): tests/requirements-2.18.txt tests/tools/ensure_venv.sh
 	@touch $@
 
 # --- build and install, the way a user gets the collection ------------------
-build: $(TARBALL)
-
-$(TARBALL): $(VENV)/$(STAMP) $(SOURCES)
+# Always rebuilt (about a second): a timestamp rule would miss deleted files.
+build: $(VENV)/$(STAMP)
 	$(VENV)/bin/ansible-galaxy collection build --force --output-path dist/
 
-install: $(INSTALLED)/MANIFEST.json
-
-$(INSTALLED)/MANIFEST.json: $(TARBALL)
+install: build
 	$(VENV)/bin/ansible-galaxy collection install $(TARBALL) -p $(COLLECTIONS) --force
-	@touch $@
 
 # --- the README's commands ----------------------------------------------------
 demo: install
