@@ -151,6 +151,8 @@ def main(argv):
     if unknown:
         print(f"unknown gate(s): {', '.join(sorted(unknown))}; see --list", file=sys.stderr)
         return 2
+    if any(g.needs_install for g in all_gates if g.name in argv):
+        argv = ['build+install', *argv]  # test what the sources are now, not an older installed copy
     selected = [g for g in all_gates if not argv or g.name in argv]
     (OUTPUT / 'gates').mkdir(parents=True, exist_ok=True)
 
