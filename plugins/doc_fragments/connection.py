@@ -53,9 +53,9 @@ options:
         are written to private temporary files (mode 0600) that are removed when the module exits.
       - When not set, the environment variable E(AICORE_SERVICE_KEY) is used, which holds the key as JSON
         (or a path to it).
-      - Ansible hides this option's values in all output. Given as a dict, that is every value of it, the URLs
-        and the client id included, so messages show those as C(********); give the key as a file path (or set
-        O(api_url) and O(client_id) as options) to see them in messages.
+      - Its client secret, private key and any field the module does not know are hidden in all output. The
+        descriptive fields of a key given as a dict (C(clientid), the URLs, C(identityzone), C(tenantmode) and the
+        like) are shown, so that messages can name the client id and URL at fault.
     type: raw
   token:
     description:

@@ -80,7 +80,6 @@ class TokenSource(object):
         self._on_new_token(self.fetched.access_token)
         return self.fetched.access_token
 
-
     def _certificate_files(self):
         settings = self._settings
         if settings.client_cert:

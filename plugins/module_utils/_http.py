@@ -11,6 +11,7 @@ grown back by one per round of successes (AIMD), so that a storm does not burn t
 
 import email.utils
 import json
+import math
 import random
 import re
 import threading
@@ -134,7 +135,7 @@ def retry_after_seconds(value, now=None):
         seconds = float(value)
     except ValueError:
         seconds = _seconds_until(value, time.time() if now is None else now)
-    if seconds is None or seconds != seconds:  # unparsable, or NaN
+    if seconds is None or math.isnan(seconds):
         return None
     return min(max(seconds, 0.0), RETRY_AFTER_LONGEST)
 

@@ -2,12 +2,13 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Internal to sap_aicore.admin: what every module shares: its common options and its client.
 
-``argument_spec`` merges the connection options (and, for modules that address secrets, the
-scope options) into a module's own; ``client_for`` turns the task's options into a ready
-``AICoreClient`` or fails the task with a message naming the option at fault.
+``aicore_module`` makes the ``AnsibleModule`` with the connection options (and, for modules
+that address secrets, the scope options) merged into the module's own; ``client_for`` turns the
+task's options into a ready ``AICoreClient`` or fails the task with a message naming the option
+at fault.
 """
 
-from ansible.module_utils.basic import missing_required_lib
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.sap_aicore.admin.plugins.module_utils._client import AICoreClient
 from ansible_collections.sap_aicore.admin.plugins.module_utils._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
@@ -39,6 +40,15 @@ SCOPE_OPTIONS = dict(
 
 MAX_RETRIES = 10
 
+# Fields of a BTP service key that are no credentials. Ansible hides every value of a no_log
+# option, which for a dict service key blanks the client id, the URLs and words like
+# "dedicated" wherever they appear in the output, names and messages included. These fields
+# are shown again; every other field (clientsecret, key, anything unknown) stays hidden.
+DESCRIPTIVE_SERVICE_KEY_FIELDS = frozenset((
+    "clientid", "url", "certurl", "serviceurls", "identityzone", "identityzoneid", "appname", "credential-type",
+    "tenantmode", "uaadomain", "subaccountid", "zoneid", "xsappname", "tenantid",
+))
+
 
 def argument_spec(module_options, scoped=True):
     """The full argument spec of a module: its own options plus the shared ones."""
@@ -47,6 +57,13 @@ def argument_spec(module_options, scoped=True):
         spec.update(SCOPE_OPTIONS)
     spec.update(module_options)
     return spec
+
+
+def aicore_module(module_options, scoped=True, **module_arguments):
+    """The ``AnsibleModule`` of a collection module, with the shared options merged into its own."""
+    module = AnsibleModule(argument_spec=argument_spec(module_options, scoped), **module_arguments)
+    _show_descriptive_service_key_fields(module)
+    return module
 
 
 def client_for(module, pool_size=1, scoped=True, token_only=False):
@@ -83,3 +100,25 @@ def _mask(module, *values):
     for value in values:
         if value:
             module.no_log_values.add(value)
+
+
+def _show_descriptive_service_key_fields(module):
+    """Stop hiding the descriptive fields of a dict service key, unless a value is also a secret."""
+    key = module.params.get("service_key")
+    if not isinstance(key, dict):
+        return
+    descriptive = set(_leaves([value for field, value in key.items() if field in DESCRIPTIVE_SERVICE_KEY_FIELDS]))
+    secret = set(_leaves([value for field, value in key.items() if field not in DESCRIPTIVE_SERVICE_KEY_FIELDS]))
+    for option, spec in module.argument_spec.items():
+        if spec.get("no_log") and option != "service_key":
+            secret.update(_leaves(module.params.get(option)))
+    module.no_log_values.difference_update(descriptive - secret)
+
+
+def _leaves(value):
+    """Every scalar inside ``value``, as the text Ansible masks."""
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, (list, tuple)):
+        return [leaf for item in value for leaf in _leaves(item)]
+    return [] if value is None or isinstance(value, bool) else [str(value)]

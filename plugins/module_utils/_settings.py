@@ -183,8 +183,8 @@ def _require(values, found, api_url_required):
     if not missing:
         return
     seen = ", ".join("%s from %s" % (name, found[name]) for name in sorted(found) if name != "api_url")
-    raise InputError("%s: missing %s. %s%s" % (AUTH_NAMES[values["auth"]], ", ".join(missing), HOW_TO_AUTHENTICATE,
-                                                 " Found: %s." % seen if seen else ""))
+    found_text = " Found: %s." % seen if seen else ""
+    raise InputError("%s: missing %s. %s%s" % (AUTH_NAMES[values["auth"]], ", ".join(missing), HOW_TO_AUTHENTICATE, found_text))
 
 
 REQUIRED_BY_AUTH = {

@@ -88,6 +88,7 @@ attributes:
         V(changed) or V(unchanged). Never any value, and never the fingerprint.
   action_group:
     support: full
+    description: Use C(group/sap_aicore.admin.aicore) in C(module_defaults) to set the connection options once.
     membership:
       - sap_aicore.admin.aicore
 notes:
@@ -101,7 +102,7 @@ notes:
     secret exists, and the module goes on with the update path.
   - Use O(concurrency=1) to work on one name at a time, for example against a rate-limited system.
 author:
-  - sap_aicore.admin contributors
+  - sap_aicore.admin maintainers (@sap-aicore)
 """
 
 EXAMPLES = r"""
@@ -207,7 +208,7 @@ secrets:
     error:
       description: Why this name failed, with the HTTP status and AI Core's error code, message and request id when known.
       type: str
-      returned: when O(secrets[].action=failed)
+      returned: when RV(secrets[].action=failed)
       sample: "DELETE https://api.ai.example.com/v2/admin/secrets/ci-run-1041 failed: HTTP 503, after 4 attempts"
 msg:
   description: A summary of what was done.
@@ -216,12 +217,10 @@ msg:
   sample: "deleted 2, already absent 1 (3 secrets in resource group ci)"
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.sap_aicore.admin.plugins.module_utils._batch import run_each
 from ansible_collections.sap_aicore.admin.plugins.module_utils._desired import DesiredSecret, visible_labels
 from ansible_collections.sap_aicore.admin.plugins.module_utils._errors import AICoreError
-from ansible_collections.sap_aicore.admin.plugins.module_utils._module import argument_spec, client_for
+from ansible_collections.sap_aicore.admin.plugins.module_utils._module import aicore_module, client_for
 from ansible_collections.sap_aicore.admin.plugins.module_utils._secrets import GenericSecrets
 from ansible_collections.sap_aicore.admin.plugins.module_utils._validation import InputError, check_concurrency, secret_names
 
@@ -349,8 +348,7 @@ def checked_input(module):
 
 
 def main():
-    module = AnsibleModule(argument_spec=argument_spec(MODULE_OPTIONS), supports_check_mode=True,
-                           required_if=[("state", "present", ["data"])])
+    module = aicore_module(MODULE_OPTIONS, supports_check_mode=True, required_if=[("state", "present", ["data"])])
     names, work = checked_input(module)
     concurrency = module.params["concurrency"]
     client = client_for(module, pool_size=concurrency)

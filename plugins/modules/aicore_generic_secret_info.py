@@ -34,15 +34,17 @@ attributes:
     description: The module only reads; it runs the same in check mode.
   diff_mode:
     support: none
+    description: The module changes nothing, so there is no difference to show.
   action_group:
     support: full
+    description: Use C(group/sap_aicore.admin.aicore) in C(module_defaults) to set the connection options once.
     membership:
       - sap_aicore.admin.aicore
 notes:
   - The label C(ext.ai.sap.com/ansible-fingerprint), which M(sap_aicore.admin.aicore_generic_secret) keeps, is left
     out of RV(secrets[].labels).
 author:
-  - sap_aicore.admin contributors
+  - sap_aicore.admin maintainers (@sap-aicore)
 """
 
 EXAMPLES = r"""
@@ -98,12 +100,10 @@ secrets:
       sample: {"default": true, "team-a": true}
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.sap_aicore.admin.plugins.module_utils._batch import run_each
 from ansible_collections.sap_aicore.admin.plugins.module_utils._desired import visible_labels
 from ansible_collections.sap_aicore.admin.plugins.module_utils._errors import AICoreError
-from ansible_collections.sap_aicore.admin.plugins.module_utils._module import argument_spec, client_for
+from ansible_collections.sap_aicore.admin.plugins.module_utils._module import aicore_module, client_for
 from ansible_collections.sap_aicore.admin.plugins.module_utils._secrets import GenericSecrets
 from ansible_collections.sap_aicore.admin.plugins.module_utils._validation import InputError, check_concurrency, secret_names
 
@@ -130,7 +130,7 @@ def read(secrets, names, concurrency):
 
 
 def main():
-    module = AnsibleModule(argument_spec=argument_spec(MODULE_OPTIONS), supports_check_mode=True)
+    module = aicore_module(MODULE_OPTIONS, supports_check_mode=True)
     names, concurrency = module.params["name"], module.params["concurrency"]
     try:
         names = None if names is None else secret_names(names)

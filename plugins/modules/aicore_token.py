@@ -23,15 +23,17 @@ attributes:
     description: The module only reads; it fetches the token in check mode too, so later tasks can use it.
   diff_mode:
     support: none
+    description: The module changes nothing, so there is no difference to show.
   action_group:
     support: full
+    description: Use C(group/sap_aicore.admin.aicore) in C(module_defaults) to set the connection options once.
     membership:
       - sap_aicore.admin.aicore
 notes:
   - The module fails when given a token (in O(token) or, without client credentials, E(AICORE_TOKEN)); it exists to fetch one.
   - O(api_url) is not needed; no request goes to AI Core itself.
 author:
-  - sap_aicore.admin contributors
+  - sap_aicore.admin maintainers (@sap-aicore)
 """
 
 EXAMPLES = r"""
@@ -84,10 +86,8 @@ expires_at:
 
 import datetime
 
-from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.sap_aicore.admin.plugins.module_utils._errors import AICoreError
-from ansible_collections.sap_aicore.admin.plugins.module_utils._module import argument_spec, client_for
+from ansible_collections.sap_aicore.admin.plugins.module_utils._module import aicore_module, client_for
 
 
 def expiry(expires_in, now=None):
@@ -97,7 +97,7 @@ def expiry(expires_in, now=None):
 
 
 def main():
-    module = AnsibleModule(argument_spec=argument_spec({}, scoped=False), supports_check_mode=True)
+    module = aicore_module({}, scoped=False, supports_check_mode=True)
     client = client_for(module, scoped=False, token_only=True)
     if client.settings.uses_given_token:
         module.fail_json(msg="aicore_token fetches a token with client credentials, but was given one (from %s); "

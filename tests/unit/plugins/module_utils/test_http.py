@@ -113,16 +113,16 @@ def test_non_json_success_body_is_an_error_not_a_traceback():
 def test_adaptive_limit_halves_once_per_pause_and_grows_back_by_rounds():
     clock = [0.0]
     limit = AdaptiveLimit(8, clock=lambda: clock[0])
-    for _ in range(3):  # one burst: three requests in flight all answered 429
+    for _request in range(3):  # one burst: three requests in flight all answered 429
         limit.acquire()
-    for _ in range(3):
+    for _request in range(3):
         limit.release(rate_limited_until=1.0)
     assert limit.limit == 4
     clock[0] = 1.5  # a later pause halves again
     limit.acquire()
     limit.release(rate_limited_until=2.5)
     assert limit.limit == 2
-    for _ in range(2 + 3):  # a round of 2 successes, then a round of 3
+    for _request in range(2 + 3):  # a round of 2 successes, then a round of 3
         limit.acquire()
         limit.release()
     assert limit.limit == 4
@@ -136,7 +136,7 @@ def test_adaptive_limit_never_exceeds_its_ceiling_or_drops_below_one():
         limit.acquire()
         limit.release(rate_limited_until=clock[0] + 1)
     assert limit.limit == 1
-    for _ in range(50):
+    for _request in range(50):
         limit.acquire()
         limit.release()
     assert limit.limit == 2
