@@ -75,6 +75,7 @@ options:
     default: 8
 extends_documentation_fragment:
   - sap_aicore.admin.connection
+  - sap_aicore.admin.attributes
   - sap_aicore.admin.scope
 attributes:
   check_mode:
@@ -86,11 +87,6 @@ attributes:
       - With O(state=absent), each name as V(present) or V(absent), before and after.
       - With O(state=present), each name's state and labels, and its data only as a list of keys marked
         V(changed) or V(unchanged). Never any value, and never the fingerprint.
-  action_group:
-    support: full
-    description: Use C(group/sap_aicore.admin.aicore) in C(module_defaults) to set the connection options once.
-    membership:
-      - sap_aicore.admin.aicore
 notes:
   - "A deletion is retried after a timeout or a dropped connection. When the retry answers 404, the
     secret is reported as V(deleted), not V(absent): the lost attempt most likely reached AI Core and

@@ -27,19 +27,13 @@ options:
     default: 8
 extends_documentation_fragment:
   - sap_aicore.admin.connection
+  - sap_aicore.admin.attributes
+  - sap_aicore.admin.attributes.READ_ONLY
   - sap_aicore.admin.scope
 attributes:
   check_mode:
     support: full
     description: The module only reads; it runs the same in check mode.
-  diff_mode:
-    support: none
-    description: The module changes nothing, so there is no difference to show.
-  action_group:
-    support: full
-    description: Use C(group/sap_aicore.admin.aicore) in C(module_defaults) to set the connection options once.
-    membership:
-      - sap_aicore.admin.aicore
 notes:
   - The label C(ext.ai.sap.com/ansible-fingerprint), which M(sap_aicore.admin.aicore_generic_secret) keeps, is left
     out of RV(secrets[].labels).

@@ -17,18 +17,12 @@ description:
 options: {}
 extends_documentation_fragment:
   - sap_aicore.admin.connection
+  - sap_aicore.admin.attributes
+  - sap_aicore.admin.attributes.READ_ONLY
 attributes:
   check_mode:
     support: full
     description: The module only reads; it fetches the token in check mode too, so later tasks can use it.
-  diff_mode:
-    support: none
-    description: The module changes nothing, so there is no difference to show.
-  action_group:
-    support: full
-    description: Use C(group/sap_aicore.admin.aicore) in C(module_defaults) to set the connection options once.
-    membership:
-      - sap_aicore.admin.aicore
 notes:
   - The module fails when given a token (in O(token) or, without client credentials, E(AICORE_TOKEN)); it exists to fetch one.
   - O(api_url) is not needed; no request goes to AI Core itself.
