@@ -284,10 +284,10 @@ def present_view(labels, data_keys=(), data_state=None):
     return view
 
 
-def outcome(name, act):
-    """Run ``act(name)`` and describe what happened, failures included."""
+def attempt(work, secrets, name):
+    """Do one name's work; a failure becomes that name's outcome instead of ending the run."""
     try:
-        return name, act(name)
+        return name, work(secrets, name)
     except AICoreError as error:
         return name, error
 
@@ -353,7 +353,7 @@ def main():
     except AICoreError as error:
         module.fail_json(msg=str(error))
     secrets = GenericSecrets(client)
-    outcomes = run_each(names, lambda name: outcome(name, lambda n: work(secrets, n)), concurrency)
+    outcomes = run_each(names, lambda name: attempt(work, secrets, name), concurrency)
     client.close()
     report(module, outcomes, client.scope)
 
