@@ -8,6 +8,8 @@ task's options into a ready ``AICoreClient`` or fails the task with a message na
 at fault.
 """
 
+import os
+
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.sap_aicore.admin.plugins.module_utils._client import AICoreClient
@@ -39,6 +41,7 @@ SCOPE_OPTIONS = dict(
 )
 
 MAX_RETRIES = 10
+PATH_OPTIONS = ("ca_path", "client_cert", "client_key")  # checked up front: requests would raise an OSError mid-run
 
 # Fields of a BTP service key that are no credentials. Ansible hides every value of a no_log
 # option, which for a dict service key blanks the client id, the URLs and words like
@@ -74,7 +77,7 @@ def client_for(module, pool_size=1, scoped=True, token_only=False):
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
     try:
-        _check_limits(module.params)
+        _check_options(module.params)
         settings = resolve_settings(module.params, api_url_required=not token_only)
         headers = scope_headers(module.params["resource_group"], module.params["tenant_scope"]) if scoped else {}
     except InputError as error:
@@ -84,7 +87,10 @@ def client_for(module, pool_size=1, scoped=True, token_only=False):
     return AICoreClient(settings, headers, pool_size=pool_size, on_new_token=on_new_token)
 
 
-def _check_limits(params):
+def _check_options(params):
+    for option in PATH_OPTIONS:
+        if params[option] and not os.path.exists(params[option]):
+            raise InputError("%s: %s does not exist" % (option, params[option]))
     if params["timeout"] <= 0:
         raise InputError("timeout: must be a number of seconds above 0, got %s" % params["timeout"])
     if not 0 <= params["retries"] <= MAX_RETRIES:

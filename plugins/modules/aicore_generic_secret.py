@@ -160,13 +160,13 @@ EXAMPLES = r"""
     service_key: /etc/aicore/service-key.json
   register: cleanup
 
-- name: Service key and resource group from the environment (AICORE_SERVICE_KEY, AICORE_RESOURCE_GROUP)
+# Service key and resource group from the environment of ansible-playbook, exported beforehand:
+#   export AICORE_SERVICE_KEY="$(cat service-key.json)" AICORE_RESOURCE_GROUP=team-b
+# (not through the environment keyword, whose values Ansible prints at -vvv)
+- name: Delete with settings from the environment
   sap_aicore.admin.aicore_generic_secret:
     name: "{{ stale_secret_names }}"
     state: absent
-  environment:
-    AICORE_SERVICE_KEY: "{{ vault_aicore_service_key | to_json }}"
-    AICORE_RESOURCE_GROUP: team-b
 
 - name: Set the credentials once for every task of a play
   module_defaults:
