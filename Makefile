@@ -23,7 +23,7 @@ INSTALLED   := $(COLLECTIONS)/ansible_collections/sap_aicore/admin
 VERSION     := $(shell sed -n 's/^version: *//p' galaxy.yml)
 TARBALL     := dist/sap_aicore-admin-$(VERSION).tar.gz
 
-.PHONY: help venv venv-2.18 build install demo test lint clean
+.PHONY: help venv venv-2.18 build install demo test lint ee clean
 
 help:
 	@echo "make demo       run the cleanup demo against the local AI Core emulator"
@@ -33,6 +33,7 @@ help:
 	@echo "make build      dist/sap_aicore-admin-$(VERSION).tar.gz"
 	@echo "make install    install that tarball into $(INSTALLED)"
 	@echo "make lint       ansible-lint --profile production"
+	@echo "make ee         build/ee/: build context of execution-environment.yml (docs/execution-environment.md)"
 	@echo "make clean      remove build/, dist/ and tests/output/ (not the venvs)"
 
 # --- virtual environments ---------------------------------------------------
@@ -67,6 +68,10 @@ test: venv venv-2.18
 
 lint: install
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" ANSIBLE_COLLECTIONS_PATH="$(CURDIR)/$(COLLECTIONS)" $(VENV)/bin/ansible-lint
+
+# The execution environment's build context (no image: that needs podman or docker), checked.
+ee: build
+	PYTHON313=$(PYTHON313) $(VENV)/bin/python tests/galaxy/galaxy_gates.py builder
 
 clean:
 	rm -rf build dist tests/output

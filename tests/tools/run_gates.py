@@ -82,6 +82,12 @@ def gates():
              env={'ANSIBLE_COLLECTIONS_PATH': str(INSTALLED.parents[2])}),
         Gate('emulator', [str(VENV / 'bin/python'), '-m', 'pytest', '-q', 'tests/unit/emulator']),
         Gate('demo', [str(ROOT / 'tests/tools/demo.sh')], needs_install=True),
+        # Galaxy's importer on dist/'s tarball, and the execution environment's build context (build/ee/);
+        # both from .venv-galaxy (tests/requirements-galaxy.txt), see tests/galaxy/galaxy_gates.py.
+        Gate('galaxy-importer', [str(VENV / 'bin/python'), str(ROOT / 'tests/galaxy/galaxy_gates.py'), 'importer'],
+             needs_install=True),
+        Gate('ansible-builder', [str(VENV / 'bin/python'), str(ROOT / 'tests/galaxy/galaxy_gates.py'), 'builder'],
+             needs_install=True),
     ]
 
 
