@@ -23,7 +23,7 @@ INSTALLED   := $(COLLECTIONS)/ansible_collections/sap_aicore/admin
 VERSION     := $(shell sed -n 's/^version: *//p' galaxy.yml)
 TARBALL     := dist/sap_aicore-admin-$(VERSION).tar.gz
 
-.PHONY: help venv venv-2.18 build install demo test lint ee clean
+.PHONY: help venv venv-2.18 build install demo test lint ee docs clean
 
 help:
 	@echo "make demo       run the cleanup demo against the local AI Core emulator"
@@ -34,6 +34,7 @@ help:
 	@echo "make install    install that tarball into $(INSTALLED)"
 	@echo "make lint       ansible-lint --profile production"
 	@echo "make ee         build/ee/: build context of execution-environment.yml (docs/execution-environment.md)"
+	@echo "make docs       build/docs/site/build/html/index.html: the docs site (antsibull-docs + Sphinx)"
 	@echo "make clean      remove build/, dist/ and tests/output/ (not the venvs)"
 
 # --- virtual environments ---------------------------------------------------
@@ -72,6 +73,11 @@ lint: install
 # The execution environment's build context (no image: that needs podman or docker), checked.
 ee: build
 	PYTHON313=$(PYTHON313) $(VENV)/bin/python tests/galaxy/galaxy_gates.py builder
+
+# The docs site, built the way Ansible's own docs are (antsibull-docs + Sphinx) from the installed copy,
+# with .venv-docs (tests/requirements-docs.txt): module pages, the guides in docs/, the changelog.
+docs: install
+	PYTHON313=$(PYTHON313) tests/docs/docs.sh build
 
 clean:
 	rm -rf build dist tests/output

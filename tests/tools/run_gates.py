@@ -88,6 +88,10 @@ def gates():
              needs_install=True),
         Gate('ansible-builder', [str(VENV / 'bin/python'), str(ROOT / 'tests/galaxy/galaxy_gates.py'), 'builder'],
              needs_install=True),
+        # The docs site (tests/docs/docs.sh, .venv-docs from tests/requirements-docs.txt): antsibull-docs' lint of
+        # the collection's docs; the HTML site built from the installed copy and opened in headless Chromium.
+        Gate('antsibull-docs-lint', [str(ROOT / 'tests/docs/docs.sh'), 'lint']),
+        Gate('docs-site', [str(ROOT / 'tests/docs/docs.sh'), 'site'], needs_install=True),
     ]
 
 

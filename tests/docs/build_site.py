@@ -1,0 +1,270 @@
+"""Build the collection's HTML docs site the way Ansible's own docs are built: antsibull-docs + Sphinx.
+
+    .venv-docs/bin/python tests/docs/build_site.py     (`make docs`, or tests/docs/docs.sh build)
+
+It documents the installed copy (build/collections, `make install`) and writes everything under
+build/docs/:
+
+1. collections/ansible_collections/sap_aicore/admin: a copy of the installed collection, plus a
+   generated docs/docsite/extra-docs.yml whose "Guides" section lists docs/*.md (in the order the
+   README links them) and, for each guide, a placeholder docs/docsite/rst/<guide>.rst. antsibull-docs
+   takes only RST extra docs; the placeholders give each guide its place in the site's table of contents.
+2. site/: `antsibull-docs sphinx-init --use-current --squash-hierarchy` writes conf.py and build.sh.
+   conf.py gets MyST (the Markdown parser for Sphinx) and, instead of inventories fetched from the
+   internet, a local one for the few labels of Ansible's docs that the module pages refer to. build.sh
+   gets one line, after antsibull-docs has written the RST pages and before sphinx-build runs, that
+   replaces each placeholder by its guide's Markdown (`build_site.py guides rst`). So the guides are
+   rendered from docs/*.md as they are, never converted or copied by hand.
+3. build.sh runs: module pages, collection index, changelog page (from changelogs/changelog.yaml; until
+   a release is recorded there it says the changelog is empty, and the hook gives it a title), the
+   guides; sphinx-build -W, so any warning (a broken link or anchor too) fails the build.
+   The site is site/build/html/index.html.
+
+Links from a guide to another guide (`authentication.md#tls`) stay as they are: MyST resolves them, and
+its GitHub-style heading anchors make the `#...` part work. Links to other files of the repository
+(`../README.md#quick-start`) become links to the file in the repository on GitHub.
+"""
+
+import json
+import os
+import posixpath
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+import zlib
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+NAMESPACE, NAME = 'sap_aicore', 'admin'
+COLLECTION = f'{NAMESPACE}.{NAME}'
+INSTALLED = ROOT / 'build/collections/ansible_collections' / NAMESPACE / NAME
+OUT = ROOT / 'build/docs'
+COLLECTIONS = OUT / 'collections'
+COPY = COLLECTIONS / 'ansible_collections' / NAMESPACE / NAME
+SITE = OUT / 'site'
+HTML = SITE / 'build/html'
+GUIDES_JSON = OUT / 'guides.json'
+LABEL_PREFIX = f'ansible_collections.{COLLECTION}.docsite.'
+BUILD_SH_MARKER = '# Build Sphinx site'
+
+CONF_PY_ADDITION = '''
+# --- added by tests/docs/build_site.py ---------------------------------------------------------
+# The guides are the collection's docs/*.md: MyST renders them in this same build. Its GitHub-style
+# heading anchors make links such as "authentication.md#tls" work as they do on GitHub.
+extensions.append('myst_parser')
+myst_heading_anchors = 6
+# Offline build: no inventory is fetched from the internet. The module pages refer to a few labels of
+# Ansible's own docs; a local inventory that build_site.py writes resolves them to docs.ansible.com.
+intersphinx_mapping = {'ansible_devel': ('https://docs.ansible.com/projects/ansible/devel/', %r)}
+'''
+
+# The labels of Ansible's docs that antsibull-docs' pages refer to (:ref:), and where they are on
+# docs.ansible.com. Offline, Sphinx cannot load that site's inventory: sphinx-build -W fails on a label
+# missing here, and then it belongs here.
+ANSIBLE_DOCS_LABELS = {
+    'common_return_values': ('reference_appendices/common_return_values.html#common-return-values',
+                             'Return Values'),
+    'ansible_configuration_settings': ('reference_appendices/config.html#ansible-configuration-settings',
+                                       'Ansible Configuration Settings'),
+}
+
+
+def log(msg):
+    print(f'[docs] {msg}', flush=True)
+
+
+def guide_title(text, path):
+    for line in text.splitlines():
+        if line.startswith('# '):
+            return line[2:].strip()
+    raise SystemExit(f'{path}: no "# Title" line; every guide starts with one')
+
+
+def ordered_guides(collection):
+    """docs/*.md in the order the README first links them; guides it does not link come last, by name."""
+    guides = sorted(p.stem for p in (collection / 'docs').glob('*.md'))
+    if not guides:
+        raise SystemExit(f'{collection}/docs has no *.md guides')
+    readme = (collection / 'README.md').read_text(encoding='utf-8')
+    linked = []
+    for match in re.finditer(r'\]\(docs/([^)#/]+)\.md[)#]', readme):
+        if match.group(1) in guides and match.group(1) not in linked:
+            linked.append(match.group(1))
+    return linked + [g for g in guides if g not in linked]
+
+
+def label(slug):
+    return LABEL_PREFIX + re.sub(r'[^a-z0-9_]', '_', slug.lower())
+
+
+def prepare_collection():
+    """Copy the installed collection to build/docs/collections and add the guides as extra docs."""
+    if not (INSTALLED / 'MANIFEST.json').is_file():
+        raise SystemExit(f'{INSTALLED.relative_to(ROOT)} is not installed: run `make install` first')
+    shutil.copytree(INSTALLED, COPY, ignore=shutil.ignore_patterns('.git', 'output', '__pycache__'))
+    docsite = COPY / 'docs/docsite'
+    rst_dir = docsite / 'rst'
+    rst_dir.mkdir(parents=True, exist_ok=True)
+    index_path = docsite / 'extra-docs.yml'
+    index = {}
+    if index_path.is_file():  # RST extra docs of the collection's own, if it ever has some: keep them
+        index = yaml.safe_load(index_path.read_text(encoding='utf-8')) or {}
+    guides = []
+    for slug in ordered_guides(COPY):
+        source = COPY / 'docs' / f'{slug}.md'
+        title = guide_title(source.read_text(encoding='utf-8'), source)
+        placeholder = rst_dir / f'{slug}.rst'
+        if placeholder.exists():
+            raise SystemExit(f'docs/docsite/rst/{slug}.rst exists: it would hide the guide docs/{slug}.md')
+        rule = '=' * len(title)
+        placeholder.write_text(f'.. _{label(slug)}:\n\n{rule}\n{title}\n{rule}\n\n'
+                               f'Replaced by docs/{slug}.md before Sphinx runs (tests/docs/build_site.py).\n',
+                               encoding='utf-8')
+        guides.append({'slug': slug, 'title': title, 'source': str(source)})
+    index.setdefault('sections', []).append({'title': 'Guides', 'toctree': [g['slug'] for g in guides]})
+    index_path.write_text('---\n' + yaml.safe_dump(index, sort_keys=False), encoding='utf-8')
+    GUIDES_JSON.write_text(json.dumps(guides, indent=2), encoding='utf-8')
+    log(f"guides: {', '.join(g['slug'] for g in guides)}")
+
+
+def repository_blob_url(collection):
+    galaxy = json.loads((collection / 'MANIFEST.json').read_text(encoding='utf-8'))['collection_info']
+    repo = (galaxy.get('repository') or '').rstrip('/')
+    if not repo.startswith('https://'):
+        raise SystemExit('MANIFEST.json has no https repository URL for links to files outside docs/')
+    links = yaml.safe_load((collection / 'docs/docsite/links.yml').read_text(encoding='utf-8')) or {}
+    branch = (links.get('edit_on_github') or {}).get('branch', 'main')
+    return f'{repo}/blob/{branch}/'
+
+
+INLINE_LINK = re.compile(r'(\]\()([^)\s]+)(\))')
+FENCE = re.compile(r'^\s*(```|~~~)')
+
+
+def rewrite_links(source, text, guide_files, blob_url):
+    """Links to other guides stay; links to other repository files point to the repository."""
+    def fix(match):
+        target = match.group(2)
+        if '://' in target or target.startswith(('#', 'mailto:')):
+            return match.group(0)
+        path, fragment = target.partition('#')[::2]
+        if posixpath.normpath(path) in guide_files:
+            return match.group(0)
+        repo_path = posixpath.normpath(posixpath.join('docs', path))
+        if repo_path.startswith('../') or not (ROOT / repo_path).exists():
+            raise SystemExit(f'{source}: the link {target!r} leads to no file of the repository')
+        url = blob_url + repo_path + (f'#{fragment}' if fragment else '')
+        return f'{match.group(1)}{url}{match.group(3)}'
+
+    out, fenced = [], None
+    for line in text.splitlines(keepends=True):
+        fence = FENCE.match(line)
+        if fence and (fenced is None or fence.group(1) == fenced):
+            fenced = fence.group(1) if fenced is None else None
+            out.append(line)
+        elif fenced:
+            out.append(line)
+        else:
+            out.append(INLINE_LINK.sub(fix, line))
+    return ''.join(out)
+
+
+def put_guides(rst):
+    """build.sh's hook: replace each placeholder rst/docsite/<guide>.rst by the guide's Markdown."""
+    guides = json.loads(GUIDES_JSON.read_text(encoding='utf-8'))
+    blob_url = repository_blob_url(COPY)
+    guide_files = {f"{g['slug']}.md" for g in guides}
+    for guide in guides:
+        placeholder = Path(rst) / 'docsite' / f"{guide['slug']}.rst"
+        if not placeholder.is_file():
+            raise SystemExit(f'{placeholder}: antsibull-docs did not write the placeholder')
+        placeholder.unlink()
+        text = Path(guide['source']).read_text(encoding='utf-8')
+        text = f"({label(guide['slug'])})=\n\n" + rewrite_links(guide['source'], text, guide_files, blob_url)
+        placeholder.with_suffix('.md').write_text(text, encoding='utf-8')
+    log(f'{len(guides)} guides in {rst}/docsite as Markdown')
+    title_changelog(rst)
+
+
+def write_inventory(path):
+    """A Sphinx inventory (objects.inv, version 2) of ANSIBLE_DOCS_LABELS."""
+    entries = ''.join(f'{name} std:label -1 {uri} {title}\n' for name, (uri, title) in ANSIBLE_DOCS_LABELS.items())
+    header = '# Sphinx inventory version 2\n# Project: Ansible\n# Version: devel\n' \
+             '# The remainder of this file is compressed using zlib.\n'
+    path.write_bytes(header.encode() + zlib.compress(entries.encode()))
+
+
+def title_changelog(rst):
+    """antsibull-docs writes the changelog page without a title until a release is recorded: give it one."""
+    page = Path(rst) / 'changelog.rst'
+    lines = page.read_text(encoding='utf-8').splitlines(keepends=True)
+    if any(re.fullmatch(r'([=\-~^"])\1{2,}\n?', line) for line in lines):
+        return
+    title = f'{COLLECTION.title()} Release Notes'
+    at = next((i + 1 for i, line in enumerate(lines) if line.startswith('.. _')), 0)
+    lines[at:at] = [f'\n{title}\n', f"{'=' * len(title)}\n"]
+    page.write_text(''.join(lines), encoding='utf-8')
+    log(f'{page}: no release yet, title added')
+
+
+def run(argv, cwd, env):
+    log(f"$ {' '.join(shlex.quote(str(a)) for a in argv)}")
+    status = subprocess.run([str(a) for a in argv], cwd=cwd, env=env, check=False).returncode
+    if status:
+        raise SystemExit(f'[docs] failed (exit status {status}): {argv[0]}')
+
+
+def build():
+    started = time.monotonic()
+    shutil.rmtree(OUT, ignore_errors=True)
+    OUT.mkdir(parents=True)
+    prepare_collection()
+    SITE.mkdir(mode=0o755)  # sphinx-init wants an existing directory that only its owner can write
+
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(COLLECTIONS), ANSIBLE_COLLECTIONS_SCAN_SYS_PATH='false',
+               ANSIBLE_NOCOLOR='1')
+    bin_dir = Path(sys.executable).parent
+    env['PATH'] = f"{bin_dir}{os.pathsep}{env.get('PATH', '')}"
+    run([bin_dir / 'antsibull-docs', 'sphinx-init', '--use-current', '--squash-hierarchy', '--fail-on-error',
+         '--dest-dir', SITE, '--project', COLLECTION, '--title', f'{COLLECTION} collection documentation',
+         '--html-short-title', COLLECTION, '--copyright', f'{COLLECTION} maintainers',
+         # The theme's Ansible logo links to "/" unless told: the file system's root, on a site opened from disk.
+         '--extra-html-theme-options', 'documentation_home_url=https://docs.ansible.com/', COLLECTION], ROOT, env)
+
+    conf = SITE / 'conf.py'
+    inventory = SITE / 'ansible_devel.inv'
+    write_inventory(inventory)
+    conf.write_text(conf.read_text(encoding='utf-8') + CONF_PY_ADDITION % str(inventory), encoding='utf-8')
+    build_sh = SITE / 'build.sh'
+    script = build_sh.read_text(encoding='utf-8')
+    if script.count(BUILD_SH_MARKER) != 1:
+        raise SystemExit(f'{build_sh}: no single "{BUILD_SH_MARKER}" line to put the guides before')
+    hook = (f'# Added by tests/docs/build_site.py: the guides (docs/*.md) replace their placeholders.\n'
+            f'{shlex.quote(sys.executable)} {shlex.quote(str(Path(__file__).resolve()))} guides rst\n\n')
+    build_sh.write_text(script.replace(BUILD_SH_MARKER, hook + BUILD_SH_MARKER), encoding='utf-8')
+
+    run(['bash', build_sh], SITE, env)
+    index = HTML / 'index.html'
+    if not index.is_file():
+        raise SystemExit(f'{index} was not written')
+    log(f'site built in {time.monotonic() - started:.1f} s: {index.relative_to(ROOT)}')
+
+
+def main(argv):
+    if argv[:1] == ['guides'] and len(argv) == 2:
+        put_guides(argv[1])
+    elif not argv:
+        build()
+    else:
+        print(f'usage: {sys.argv[0]} [guides RST_DIR]', file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv[1:]))
