@@ -23,7 +23,7 @@ INSTALLED   := $(COLLECTIONS)/ansible_collections/sap_aicore/admin
 VERSION     := $(shell sed -n 's/^version: *//p' galaxy.yml)
 TARBALL     := dist/sap_aicore-admin-$(VERSION).tar.gz
 
-.PHONY: help venv venv-2.18 build install demo test lint ee docs clean
+.PHONY: help venv venv-2.18 build install demo test lint molecule ee docs clean
 
 help:
 	@echo "make demo       run the cleanup demo against the local AI Core emulator"
@@ -33,6 +33,7 @@ help:
 	@echo "make build      dist/sap_aicore-admin-$(VERSION).tar.gz"
 	@echo "make install    install that tarball into $(INSTALLED)"
 	@echo "make lint       ansible-lint --profile production"
+	@echo "make molecule   molecule test of extensions/molecule/default (starts and stops the emulator)"
 	@echo "make ee         build/ee/: build context of execution-environment.yml (docs/execution-environment.md)"
 	@echo "make docs       build/docs/site/build/html/index.html: the docs site (antsibull-docs + Sphinx)"
 	@echo "make clean      remove build/, dist/ and tests/output/ (not the venvs)"
@@ -69,6 +70,10 @@ test: venv venv-2.18
 
 lint: install
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" ANSIBLE_COLLECTIONS_PATH="$(CURDIR)/$(COLLECTIONS)" $(VENV)/bin/ansible-lint
+
+# The molecule scenario, against the installed collection; molecule's working files go to tests/output/molecule/.
+molecule: install
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" MOLECULE_EPHEMERAL_DIRECTORY="$(CURDIR)/tests/output/molecule/default" $(VENV)/bin/molecule test
 
 # The execution environment's build context (no image: that needs podman or docker), checked.
 ee: build

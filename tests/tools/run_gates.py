@@ -82,6 +82,10 @@ def gates():
              env={'ANSIBLE_COLLECTIONS_PATH': str(INSTALLED.parents[2])}),
         Gate('emulator', [str(VENV / 'bin/python'), '-m', 'pytest', '-q', 'tests/unit/emulator']),
         Gate('demo', [str(ROOT / 'tests/tools/demo.sh')], needs_install=True),
+        # extensions/molecule/default against the installed copy (its molecule.yml sets ANSIBLE_COLLECTIONS_PATH);
+        # the scenario starts and stops its own emulator. Molecule's working files go to tests/output/molecule/.
+        Gate('molecule', [str(VENV / 'bin/molecule'), 'test'], needs_install=True,
+             env={'MOLECULE_EPHEMERAL_DIRECTORY': str(OUTPUT / 'molecule/default'), 'NO_COLOR': '1'}),
         # Galaxy's importer on dist/'s tarball, and the execution environment's build context (build/ee/);
         # both from .venv-galaxy (tests/requirements-galaxy.txt), see tests/galaxy/galaxy_gates.py.
         Gate('galaxy-importer', [str(VENV / 'bin/python'), str(ROOT / 'tests/galaxy/galaxy_gates.py'), 'importer'],
