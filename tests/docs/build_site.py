@@ -6,8 +6,8 @@ It documents the installed copy (build/collections, `make install`) and writes e
 build/docs/:
 
 1. collections/ansible_collections/sap_aicore/admin: a copy of the installed collection, plus a
-   generated docs/docsite/extra-docs.yml whose "Guides" section lists docs/*.md (in the order the
-   README links them) and, for each guide, a placeholder docs/docsite/rst/<guide>.rst. antsibull-docs
+   generated docs/docsite/extra-docs.yml whose "Guides" section lists docs/*.md (in the order of the
+   README's list of them) and, for each guide, a placeholder docs/docsite/rst/<guide>.rst. antsibull-docs
    takes only RST extra docs; the placeholders give each guide its place in the site's table of contents.
 2. site/: `antsibull-docs sphinx-init --use-current --squash-hierarchy` writes conf.py and build.sh.
    conf.py gets MyST (the Markdown parser for Sphinx) and, instead of inventories fetched from the
@@ -86,16 +86,19 @@ def guide_title(text, path):
 
 
 def ordered_guides(collection):
-    """docs/*.md in the order the README first links them; guides it does not link come last, by name."""
+    """docs/*.md in the order of the README's list of them ("- [Title](docs/x.md)" lines), then in the order
+    the README's text links the others; guides it does not link come last, by name."""
     guides = sorted(p.stem for p in (collection / 'docs').glob('*.md'))
     if not guides:
         raise SystemExit(f'{collection}/docs has no *.md guides')
     readme = (collection / 'README.md').read_text(encoding='utf-8')
-    linked = []
-    for match in re.finditer(r'\]\(docs/([^)#/]+)\.md[)#]', readme):
-        if match.group(1) in guides and match.group(1) not in linked:
-            linked.append(match.group(1))
-    return linked + [g for g in guides if g not in linked]
+    listed = re.findall(r'^\s*[-*] \[[^\]]*\]\(docs/([^)#/]+)\.md[)#]', readme, re.M)
+    linked = re.findall(r'\]\(docs/([^)#/]+)\.md[)#]', readme)
+    ordered = []
+    for slug in listed + linked + guides:
+        if slug in guides and slug not in ordered:
+            ordered.append(slug)
+    return ordered
 
 
 def label(slug):
