@@ -95,7 +95,11 @@ class TokenSource(object):
 
 
 def _read_token(reply):
-    document = reply.json()
+    try:
+        document = reply.json()
+    except AICoreError:
+        # Not quoted: a token endpoint that answers in another format may have put the token in it.
+        raise AICoreError("the token endpoint %s answered 200 with a body that is not JSON" % reply.url, status=reply.status)
     access_token = document.get("access_token") if isinstance(document, dict) else None
     if not isinstance(access_token, str) or not access_token.strip():
         raise AICoreError("the token endpoint %s answered 200 without an access_token" % reply.url, status=reply.status)

@@ -133,3 +133,10 @@ def test_create_reports_created_when_a_lost_attempt_came_before_already_exists()
 def test_create_reports_exists_when_another_writer_was_first(status, body):
     session = ScriptedSession(answer(200, TOKEN_ANSWER % 1), answer(status, body))
     assert GenericSecrets(client(session)).create("a", {"k": "dg=="}, []) == "exists"
+
+
+def test_a_token_answer_that_is_not_json_is_not_quoted():
+    session = ScriptedSession(answer(200, "access_token=leaky-token-value&token_type=bearer"))
+    with pytest.raises(AICoreError) as raised:
+        client(session).authenticate()
+    assert "not JSON" in str(raised.value) and "leaky-token-value" not in str(raised.value)
