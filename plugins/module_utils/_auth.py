@@ -6,13 +6,17 @@ Either the token the task gave, or one fetched with XSUAA client credentials on 
 shared by every request of the run. A fetched token that AI Core rejects is replaced once.
 """
 
+import json
+import math
 import threading
 
 from ansible_collections.sap_aicore.admin.plugins.module_utils._errors import AICoreError
-from ansible_collections.sap_aicore.admin.plugins.module_utils._keyfiles import write_private_pair
+from ansible_collections.sap_aicore.admin.plugins.module_utils._keyfiles import GivenFiles, PrivatePair
 from ansible_collections.sap_aicore.admin.plugins.module_utils._settings import X509
+from ansible_collections.sap_aicore.admin.plugins.module_utils._validation import InputError, check_header_value
 
 TOKEN_STATUSES_FOR_BAD_CREDENTIALS = (400, 401, 403)
+MAX_LIFETIME = 10 * 365 * 24 * 3600  # longer than any token lives; more means the answer is broken
 
 
 class FetchedToken(object):
@@ -62,29 +66,33 @@ class TokenSource(object):
         settings = self._settings
         form = {"grant_type": "client_credentials", "client_id": settings.client_id}
         if settings.auth == X509:
-            tls_options = {"cert": self._certificate_files()}
+            with self._certificate_files() as files:
+                reply = self._post(form, cert=files)
         else:
             form["client_secret"] = settings.client_secret
-            tls_options = {}
-        reply = self._transport.send("POST", settings.token_url, data=form, headers={"Accept": "application/json"}, **tls_options)
+            reply = self._post(form)
         if reply.status in TOKEN_STATUSES_FOR_BAD_CREDENTIALS:
-            raise reply.error(
+            raise _token_error(reply, (
                 "authentication failed at %s for client id %r (%s): check the %s, and that %s (from %s) is the XSUAA URL "
                 "of the service key (%s)"
                 % (settings.token_url, settings.client_id, self._credential_sources(), self._credential_words(),
                    "auth_url", settings.source_of("auth_url"), "certurl" if settings.auth == X509 else "url")
-            )
+            ))
         if reply.status != 200:
-            raise reply.error("the token request to %s failed" % settings.token_url)
+            raise _token_error(reply, "the token request to %s failed" % settings.token_url)
         self.fetched = _read_token(reply)
         self._on_new_token(self.fetched.access_token)
         return self.fetched.access_token
 
+    def _post(self, form, **tls_options):
+        return self._transport.send("POST", self._settings.token_url, data=form, headers={"Accept": "application/json"}, **tls_options)
+
     def _certificate_files(self):
+        """The client certificate and key as files, for as long as the token request takes."""
         settings = self._settings
         if settings.client_cert:
-            return settings.client_cert, settings.client_key
-        return write_private_pair(settings.client_cert_pem, settings.client_key_pem)
+            return GivenFiles(settings.client_cert, settings.client_key)
+        return PrivatePair(settings.client_cert_pem, settings.client_key_pem)
 
     def _credential_sources(self):
         names = ("client_id", "client_cert", "client_key") if self._settings.auth == X509 else ("client_id", "client_secret")
@@ -94,14 +102,42 @@ class TokenSource(object):
         return "client id and certificate" if self._settings.auth == X509 else "client id and secret"
 
 
+def _token_error(reply, summary):
+    """An error for a token answer, quoting only XSUAA's ``error`` and ``error_description``.
+
+    Any other body (form-encoded, HTML, JSON of another shape) is left out: a token endpoint that
+    answers in an unexpected format may have put a token in it.
+    """
+    try:
+        document = json.loads(reply.text)
+    except ValueError:
+        document = None
+    if not isinstance(document, dict) or not isinstance(document.get("error"), str):
+        return AICoreError(summary, status=reply.status, attempts=reply.attempts)
+    description = document.get("error_description")
+    scrubbed = reply.redactor.scrub(description) if isinstance(description, str) else None
+    return AICoreError(summary, status=reply.status, code=reply.redactor.scrub(document["error"])[:100],
+                       detail=scrubbed[:200] if scrubbed else None, attempts=reply.attempts)
+
+
 def _read_token(reply):
     try:
-        document = reply.json()
-    except AICoreError:
-        # Not quoted: a token endpoint that answers in another format may have put the token in it.
-        raise AICoreError("the token endpoint %s answered 200 with a body that is not JSON" % reply.url, status=reply.status)
+        document = json.loads(reply.text)
+    except ValueError:
+        document = None
     access_token = document.get("access_token") if isinstance(document, dict) else None
     if not isinstance(access_token, str) or not access_token.strip():
-        raise AICoreError("the token endpoint %s answered 200 without an access_token" % reply.url, status=reply.status)
-    expires_in = document.get("expires_in")
-    return FetchedToken(access_token, int(expires_in) if isinstance(expires_in, (int, float)) else None)
+        # The body is not quoted: in an unexpected format it may still hold a token.
+        raise AICoreError("the token endpoint %s answered 200 without an access_token in a JSON body" % reply.url, status=reply.status)
+    try:
+        check_header_value(access_token, "access_token")
+    except InputError:
+        raise AICoreError("the token endpoint %s answered with an access_token that cannot be sent in a header" % reply.url)
+    return FetchedToken(access_token, _lifetime(document.get("expires_in")))
+
+
+def _lifetime(expires_in):
+    """Seconds from ``expires_in`` when it is a sane number, else None."""
+    if isinstance(expires_in, bool) or not isinstance(expires_in, (int, float)) or not math.isfinite(expires_in):
+        return None
+    return int(expires_in) if 0 <= expires_in <= MAX_LIFETIME else None

@@ -17,14 +17,25 @@ UNAUTHORIZED = 401
 class AICoreClient(object):
     """Authenticated, scoped calls to the AI Core API of one module run."""
 
-    def __init__(self, settings, scope_headers=None, pool_size=1, on_new_token=None, session=None, sleep=None):
+    def __init__(self, settings, scope_headers=None, pool_size=1, on_secret=None, mask_tokens=True, session=None, sleep=None):
+        """``on_secret`` sees every secret value of the run (credentials, tokens unless ``mask_tokens``
+        is false, and what ``hide`` is given), for the module to keep out of its output."""
         self.settings = settings
         self._scope_headers = dict(scope_headers or {})
         self.scope = describe(self._scope_headers) if self._scope_headers else "no scope"
+        self._on_secret = on_secret or (lambda value: None)
         self._session = session or new_session(settings, pool_size)
         transport_options = {"sleep": sleep} if sleep else {}
         self._transport = Transport(settings, self._session, concurrency=pool_size, **transport_options)
-        self.tokens = TokenSource(settings, self._transport, on_new_token)
+        self.tokens = TokenSource(settings, self._transport, self.hide if mask_tokens else self._transport.redactor.add)
+        self.hide(*settings.secrets())
+
+    def hide(self, *values):
+        """Keep these values out of every message (and, through ``on_secret``, out of the module's output)."""
+        self._transport.redactor.add(*values)
+        for value in values:
+            if value:
+                self._on_secret(value)
 
     def authenticate(self):
         """Get the token now, so that bad credentials fail once, before any work starts."""

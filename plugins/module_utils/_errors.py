@@ -8,8 +8,12 @@ AI Core answers errors in three shapes: its own JSON (``{"error": {"code", "mess
 Proxies add HTML pages. All of them become one readable line.
 """
 
+import base64
 import json
 import re
+import threading
+
+from urllib.parse import quote
 
 MAX_TEXT = 200
 REQUEST_ID_KEYS = ("requestId", "requestID", "request_id", "RequestId")
@@ -46,6 +50,41 @@ class AICoreError(Exception):
         if self.attempts > 1:
             parts.append("after %d attempts" % self.attempts)
         return ": ".join(parts[:2]) + "".join(", " + part for part in parts[2:])
+
+
+class Redactor(object):
+    """The run's secrets, removed from any server text before it is quoted.
+
+    Ansible masks a secret only where it appears whole; quoted text is shortened and folded,
+    which could cut a reflected secret into a part Ansible no longer recognises. So every form a
+    server might reflect (raw, URL-encoded, JSON-escaped, base64) is removed first.
+    """
+
+    MARK = "********"
+
+    def __init__(self):
+        self._forms = set()
+        self._lock = threading.Lock()
+
+    def add(self, *secrets):
+        with self._lock:
+            for secret in secrets:
+                if secret:
+                    self._forms.update(form for form in _spellings(secret) if len(form) >= 4)
+
+    def scrub(self, text):
+        with self._lock:
+            forms = sorted(self._forms, key=len, reverse=True)
+        for form in forms:
+            text = text.replace(form, self.MARK)
+        return text
+
+
+def _spellings(secret):
+    yield secret
+    yield quote(secret, safe="")
+    yield json.dumps(secret)[1:-1]
+    yield base64.b64encode(secret.encode("utf-8")).decode("ascii")
 
 
 class ErrorBody(object):

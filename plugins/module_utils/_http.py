@@ -27,7 +27,7 @@ except ImportError:
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = traceback.format_exc()
 
-from ansible_collections.sap_aicore.admin.plugins.module_utils._errors import AICoreError, read_error_body
+from ansible_collections.sap_aicore.admin.plugins.module_utils._errors import AICoreError, Redactor, read_error_body
 
 SSL_REASON = re.compile(r"\[SSL: [A-Z0-9_]+\][^'\")(]*")
 RETRYABLE_STATUSES = frozenset((429, 500, 502, 503, 504))
@@ -39,11 +39,12 @@ RETRY_AFTER_LONGEST = 120.0  # a server asking for more is waited on this long, 
 class Reply(object):
     """A final HTTP answer. ``after_lost_attempt``: an earlier attempt may have reached the server."""
 
-    def __init__(self, method, url, response, attempts, after_lost_attempt):
+    def __init__(self, method, url, response, attempts, after_lost_attempt, redactor):
         self.method = method
         self.url = url
         self.status = response.status_code
         self.text = response.text
+        self.redactor = redactor
         self.content_type = response.headers.get("Content-Type", "")
         self.attempts = attempts
         self.after_lost_attempt = after_lost_attempt
@@ -54,11 +55,15 @@ class Reply(object):
             return json.loads(self.text)
         except ValueError:
             raise AICoreError("%s %s answered with a body that is not JSON" % (self.method, self.url), status=self.status,
-                              detail=read_error_body(self.text, self.content_type).message)
+                              detail=self.quoted_body().message)
+
+    def quoted_body(self):
+        """What the body says, with the run's secrets removed, as it may be quoted in a message."""
+        return read_error_body(self.redactor.scrub(self.text), self.content_type)
 
     def error(self, summary):
         """An ``AICoreError`` for this answer, quoting what its body says."""
-        body = read_error_body(self.text, self.content_type)
+        body = self.quoted_body()
         return AICoreError(summary, status=self.status, code=body.code, detail=body.message,
                            request_id=body.request_id, attempts=self.attempts)
 
@@ -168,7 +173,7 @@ def new_session(settings, pool_size):
 class Transport(object):
     """Sends requests with retries; answers are returned whatever their status, failures to get one raise."""
 
-    def __init__(self, settings, session, sleep=time.sleep, pause=None, concurrency=1):
+    def __init__(self, settings, session, sleep=time.sleep, pause=None, concurrency=1, redactor=None):
         self._timeout = settings.timeout
         # Given with each request: requests lets REQUESTS_CA_BUNDLE override a session's verify, not a request's.
         self._verify = settings.tls_verify
@@ -177,6 +182,7 @@ class Transport(object):
         self._sleep = sleep
         self._pause = pause or SharedPause(sleep=sleep)
         self.limit = AdaptiveLimit(concurrency)
+        self.redactor = redactor or Redactor()
 
     def send(self, method, url, **request_options):
         """Send until a final answer; raise ``AICoreError`` when none came or the server redirected."""
@@ -200,7 +206,7 @@ class Transport(object):
                 continue
             if 300 <= response.status_code < 400:
                 raise _redirect_error(method, url, response, attempt)
-            return Reply(method, url, response, attempt, lost_attempt)
+            return Reply(method, url, response, attempt, lost_attempt, self.redactor)
         raise AssertionError("unreachable: the last attempt returns or raises")
 
     def _attempt(self, method, url, request_options, attempt):
@@ -259,7 +265,8 @@ def _tls_error(method, url, error):
 
 def _redirect_error(method, url, response, attempts):
     target = requests.utils.urlparse(response.headers.get("Location", ""))
-    where = "%s://%s" % (target.scheme, target.netloc) if target.netloc else "another path"
+    host = "%s:%s" % (target.hostname, target.port) if target.port else target.hostname  # never user:password@
+    where = "%s://%s" % (target.scheme, host) if target.hostname else "another path"
     return AICoreError(
         "%s %s answered with a redirect to %s, which is not followed so that credentials stay with the configured host"
         % (method, url, where), status=response.status_code, attempts=attempts,

@@ -4,8 +4,8 @@
 
 ``requests`` (through OpenSSL) reads a client certificate only from files, while an X.509
 service key carries it inline. The PEM text goes into a fresh directory only the current user
-can enter, in files only the current user can read, removed when the module exits: normally,
-through fail_json, or on an unhandled error.
+can enter, in files only the current user can read, removed as soon as the token request is done
+(and, should the run end first, when the module exits).
 """
 
 import atexit
@@ -16,11 +16,35 @@ import tempfile
 PRIVATE_FILE = 0o600
 
 
-def write_private_pair(cert_pem, key_pem):
-    """Write certificate and key to private temporary files; return their paths."""
-    directory = tempfile.mkdtemp(prefix="aicore-x509-")  # created with mode 0700
-    atexit.register(shutil.rmtree, directory, True)
-    return _write(directory, "client.crt", cert_pem), _write(directory, "client.key", key_pem)
+class PrivatePair(object):
+    """Context manager: writes certificate and key to private temporary files, yields their paths,
+    and removes them when the token request is done; ``atexit`` removes them should the run end first."""
+
+    def __init__(self, cert_pem, key_pem):
+        self._pems = (cert_pem, key_pem)
+        self._directory = None
+
+    def __enter__(self):
+        self._directory = tempfile.mkdtemp(prefix="aicore-x509-")  # created with mode 0700
+        atexit.register(shutil.rmtree, self._directory, True)
+        cert_pem, key_pem = self._pems
+        return _write(self._directory, "client.crt", cert_pem), _write(self._directory, "client.key", key_pem)
+
+    def __exit__(self, *exception):
+        shutil.rmtree(self._directory, True)
+
+
+class GivenFiles(object):
+    """Context manager for files the task named: yields their paths and leaves them alone."""
+
+    def __init__(self, cert_path, key_path):
+        self._paths = (cert_path, key_path)
+
+    def __enter__(self):
+        return self._paths
+
+    def __exit__(self, *exception):
+        return None
 
 
 def _write(directory, name, text):

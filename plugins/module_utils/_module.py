@@ -82,9 +82,9 @@ def client_for(module, pool_size=1, scoped=True, token_only=False):
         headers = scope_headers(module.params["resource_group"], module.params["tenant_scope"]) if scoped else {}
     except InputError as error:
         module.fail_json(msg=str(error))
-    _mask(module, *settings.secrets())
-    on_new_token = None if token_only else (lambda token: _mask(module, token))
-    return AICoreClient(settings, headers, pool_size=pool_size, on_new_token=on_new_token)
+    # Ansible masks the options marked no_log; the client reports the rest (credentials from the service
+    # key or the environment, fetched tokens) so that Ansible masks them too.
+    return AICoreClient(settings, headers, pool_size=pool_size, on_secret=module.no_log_values.add, mask_tokens=not token_only)
 
 
 def _check_options(params):
@@ -95,17 +95,6 @@ def _check_options(params):
         raise InputError("timeout: must be a number of seconds above 0, got %s" % params["timeout"])
     if not 0 <= params["retries"] <= MAX_RETRIES:
         raise InputError("retries: must be between 0 and %d, got %s" % (MAX_RETRIES, params["retries"]))
-
-
-def _mask(module, *values):
-    """Have Ansible blank these values wherever they would appear in the task's result.
-
-    Options marked no_log are masked already; this covers credentials read from the service
-    key or the environment, and tokens fetched during the run.
-    """
-    for value in values:
-        if value:
-            module.no_log_values.add(value)
 
 
 def _show_descriptive_service_key_fields(module):

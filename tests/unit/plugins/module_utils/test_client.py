@@ -139,4 +139,32 @@ def test_a_token_answer_that_is_not_json_is_not_quoted():
     session = ScriptedSession(answer(200, "access_token=leaky-token-value&token_type=bearer"))
     with pytest.raises(AICoreError) as raised:
         client(session).authenticate()
-    assert "not JSON" in str(raised.value) and "leaky-token-value" not in str(raised.value)
+    assert "in a JSON body" in str(raised.value) and "leaky-token-value" not in str(raised.value)
+
+
+@pytest.mark.parametrize("status", [201, 401, 500])
+def test_other_token_answers_quote_only_xsuaa_fields(status):
+    session = ScriptedSession(*[answer(status, "access_token=leaky-token-value&token_type=bearer")] * 4)
+    with pytest.raises(AICoreError) as raised:
+        client(session).authenticate()
+    assert "HTTP %d" % status in str(raised.value) and "leaky" not in str(raised.value)
+
+
+def test_a_secret_reflected_in_an_error_body_is_removed_before_the_text_is_shortened():
+    reflected = '{"error": {"code": "400", "message": "%s client_secret=s3cret-value token=tok-1"}}' % ("x" * 180)
+    session = ScriptedSession(answer(200, TOKEN_ANSWER % 1), answer(400, reflected))
+    with pytest.raises(AICoreError) as raised:
+        client(session).call("GET", "/admin/secrets/a")
+    message = str(raised.value)
+    assert "s3cret" not in message and "tok-1" not in message and "HTTP 400" in message
+
+
+def test_hidden_values_are_removed_in_every_spelling():
+    import base64
+    session = ScriptedSession(answer(200, TOKEN_ANSWER % 1), answer(400, '{"error": {"message": "bad %s and %s"}}' % (
+        base64.b64encode(b"data-value-1").decode(), "data%2Fvalue")))
+    api = client(session)
+    api.hide("data-value-1", "data/value")
+    with pytest.raises(AICoreError) as raised:
+        api.call("GET", "/admin/secrets/a")
+    assert "ZGF0YS12YWx1ZS0x" not in str(raised.value) and "data%2Fvalue" not in str(raised.value)

@@ -7,7 +7,7 @@ import stat
 
 import pytest
 
-from ansible_collections.sap_aicore.admin.plugins.module_utils._keyfiles import write_private_pair
+from ansible_collections.sap_aicore.admin.plugins.module_utils._keyfiles import PrivatePair
 from ansible_collections.sap_aicore.admin.plugins.module_utils._settings import resolve_settings
 from ansible_collections.sap_aicore.admin.plugins.module_utils._validation import InputError
 
@@ -60,12 +60,13 @@ def test_missing_everything_lists_every_way_to_authenticate():
         assert way in message
 
 
-def test_private_pair_is_owner_only(tmp_path, monkeypatch):
+def test_private_pair_is_owner_only_and_gone_after_use(tmp_path, monkeypatch):
     monkeypatch.setenv("TMPDIR", str(tmp_path))
     import tempfile
     monkeypatch.setattr(tempfile, "tempdir", None)
-    cert, key = write_private_pair("CERT", "KEY")
-    assert os.path.dirname(os.path.dirname(cert)) == str(tmp_path)
-    assert stat.S_IMODE(os.stat(key).st_mode) == 0o600 and stat.S_IMODE(os.stat(os.path.dirname(key)).st_mode) == 0o700
-    with open(key) as handle:
-        assert handle.read() == "KEY\n"
+    with PrivatePair("CERT", "KEY") as (cert, key):
+        assert os.path.dirname(os.path.dirname(cert)) == str(tmp_path)
+        assert stat.S_IMODE(os.stat(key).st_mode) == 0o600 and stat.S_IMODE(os.stat(os.path.dirname(key)).st_mode) == 0o700
+        with open(key) as handle:
+            assert handle.read() == "KEY\n"
+    assert os.listdir(str(tmp_path)) == []
