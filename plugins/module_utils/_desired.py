@@ -30,6 +30,16 @@ class DesiredSecret(object):
         self.labels = normalize_labels(labels)
         self.fingerprint = Fingerprint(self.data)
 
+    def secret_values(self):
+        """What must never be shown: the values as sent, as given (for base64 input, decoded) and the fingerprint."""
+        values = list(self.data.values()) + [self.fingerprint.label_value()]
+        for encoded in self.data.values():
+            try:
+                values.append(base64.b64decode(encoded).decode("utf-8"))
+            except (ValueError, UnicodeDecodeError):
+                pass
+        return values
+
     def data_matches(self, details):
         """Whether the secret's fingerprint label shows it already holds this data."""
         return self.fingerprint.matches(labels_of(details).get(LABEL_KEY))

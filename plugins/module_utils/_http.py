@@ -164,10 +164,18 @@ def backoff_seconds(retry_number):
 def new_session(settings, pool_size):
     """One keep-alive session for the whole module run, with a connection per worker."""
     session = requests.Session()
+    # Without an auth of its own, requests would look the host up in ~/.netrc and send those
+    # credentials, replacing the bearer token: the run must only ever use what the task configured.
+    session.auth = _headers_as_given
     adapter = HTTPAdapter(pool_connections=2, pool_maxsize=max(pool_size, 1))
     session.mount("https://", adapter)
     session.mount("http://", adapter)
     return session
+
+
+def _headers_as_given(request):
+    """An auth for requests that changes nothing: the client sets Authorization itself."""
+    return request
 
 
 class Transport(object):

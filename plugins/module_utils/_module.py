@@ -41,14 +41,16 @@ SCOPE_OPTIONS = dict(
 )
 
 MAX_RETRIES = 10
+MAX_TIMEOUT = 3600
 PATH_OPTIONS = ("ca_path", "client_cert", "client_key")  # checked up front: requests would raise an OSError mid-run
 
 # Fields of a BTP service key that are no credentials. Ansible hides every value of a no_log
 # option, which for a dict service key blanks the client id, the URLs and words like
-# "dedicated" wherever they appear in the output, names and messages included. These fields
-# are shown again; every other field (clientsecret, key, anything unknown) stays hidden.
+# "dedicated" wherever they appear in the output, names and messages included. These fields,
+# and serviceurls.AI_API_URL, are shown again; every other field (clientsecret, key, anything
+# unknown or nested) stays hidden.
 DESCRIPTIVE_SERVICE_KEY_FIELDS = frozenset((
-    "clientid", "url", "certurl", "serviceurls", "identityzone", "identityzoneid", "appname", "credential-type",
+    "clientid", "url", "certurl", "identityzone", "identityzoneid", "appname", "credential-type",
     "tenantmode", "uaadomain", "subaccountid", "zoneid", "xsappname", "tenantid",
 ))
 
@@ -82,17 +84,19 @@ def client_for(module, pool_size=1, scoped=True, token_only=False):
         headers = scope_headers(module.params["resource_group"], module.params["tenant_scope"]) if scoped else {}
     except InputError as error:
         module.fail_json(msg=str(error))
+    for name in settings.unencrypted_urls():
+        module.warn("%s uses http://, so credentials and tokens travel unencrypted; use https://" % name)
     # Ansible masks the options marked no_log; the client reports the rest (credentials from the service
     # key or the environment, fetched tokens) so that Ansible masks them too.
     return AICoreClient(settings, headers, pool_size=pool_size, on_secret=module.no_log_values.add, mask_tokens=not token_only)
 
 
 def _check_options(params):
+    if not 0 < params["timeout"] <= MAX_TIMEOUT:  # also refuses NaN
+        raise InputError("timeout: must be a number of seconds above 0 and at most %d, got %s" % (MAX_TIMEOUT, params["timeout"]))
     for option in PATH_OPTIONS:
         if params[option] and not os.path.exists(params[option]):
             raise InputError("%s: %s does not exist" % (option, params[option]))
-    if params["timeout"] <= 0:
-        raise InputError("timeout: must be a number of seconds above 0, got %s" % params["timeout"])
     if not 0 <= params["retries"] <= MAX_RETRIES:
         raise InputError("retries: must be between 0 and %d, got %s" % (MAX_RETRIES, params["retries"]))
 
@@ -102,12 +106,22 @@ def _show_descriptive_service_key_fields(module):
     key = module.params.get("service_key")
     if not isinstance(key, dict):
         return
-    descriptive = set(_leaves([value for field, value in key.items() if field in DESCRIPTIVE_SERVICE_KEY_FIELDS]))
-    secret = set(_leaves([value for field, value in key.items() if field not in DESCRIPTIVE_SERVICE_KEY_FIELDS]))
+    descriptive = set(_descriptive_values(key))
+    secret = set()
     for option, spec in module.argument_spec.items():
         if spec.get("no_log") and option != "service_key":
             secret.update(_leaves(module.params.get(option)))
+    secret.update(value for value in _leaves(key) if value not in descriptive)
     module.no_log_values.difference_update(descriptive - secret)
+
+
+def _descriptive_values(key):
+    """The text values of the descriptive top-level fields, and the AI API URL; nothing nested beyond it."""
+    values = [key[field] for field in DESCRIPTIVE_SERVICE_KEY_FIELDS if isinstance(key.get(field), str)]
+    urls = key.get("serviceurls")
+    if isinstance(urls, dict) and isinstance(urls.get("AI_API_URL"), str):
+        values.append(urls["AI_API_URL"])
+    return values
 
 
 def _leaves(value):

@@ -7,6 +7,7 @@ disagree on what they default to, so the collection sends one of the three or re
 """
 
 import os
+import re
 
 from ansible_collections.sap_aicore.admin.plugins.module_utils._validation import InputError, check_header_value
 
@@ -14,6 +15,7 @@ RESOURCE_GROUP_HEADER = "AI-Resource-Group"
 TENANT_SCOPE_HEADER = "AI-Tenant-Scope"
 ALL_RESOURCE_GROUPS = "*"
 RESOURCE_GROUP_ENV = "AICORE_RESOURCE_GROUP"
+RESOURCE_GROUP_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$")  # no ',' or ' ': header list syntax
 
 
 def scope_headers(resource_group, tenant_scope, environ=None):
@@ -66,6 +68,9 @@ def _checked_group(resource_group, source):
     check_header_value(resource_group, source)
     if resource_group == ALL_RESOURCE_GROUPS:
         raise InputError("%s: '*' (every resource group) addresses tenant-wide secrets and needs tenant_scope: true" % source)
+    if not RESOURCE_GROUP_ID.match(resource_group):
+        raise InputError("%s: %r is not a resource group id: use letters, digits, '.', '_' and '-', starting with a "
+                         "letter or digit, at most 253 characters" % (source, resource_group))
     return resource_group
 
 

@@ -78,6 +78,11 @@ class Settings(object):
             return False
         return self.ca_path or True
 
+    def unencrypted_urls(self):
+        """The URLs that would carry credentials or tokens over plain http to another machine."""
+        urls = (("api_url", self.api_url), ("auth_url", self.token_url))
+        return [name for name, url in urls if url and urlsplit(url).scheme == "http" and not _is_loopback(urlsplit(url).hostname)]
+
     def source_of(self, setting):
         return self.sources.get(setting, "nowhere")
 
@@ -236,6 +241,10 @@ def _checked_url(url, source):
     return url.strip()
 
 
+def _is_loopback(hostname):
+    return hostname == "localhost" or hostname == "::1" or hostname.startswith("127.")
+
+
 def _bad_port(parts):
     try:
         parts.port
@@ -285,6 +294,8 @@ def _read_key_file(path, source):
 
 
 def _dig(mapping, path):
+    if not path:
+        return None
     for field in path:
         if not isinstance(mapping, dict):
             return None

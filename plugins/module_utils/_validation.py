@@ -20,7 +20,15 @@ class InputError(ValueError):
 
 
 def secret_names(raw_names, option="name"):
-    """Return the names in their given order without duplicates, or refuse the first bad one."""
+    """Return the names in their given order without duplicates, or refuse the first bad one.
+
+    A string is one name. (Ansible's list type would split ``"a,b"`` into two names; a string
+    with a comma is refused instead, so that a task never deletes a secret it did not name.)
+    """
+    if isinstance(raw_names, str):
+        raw_names = [raw_names]
+    if not isinstance(raw_names, (list, tuple)):
+        raise InputError("%s: give a secret name or a list of secret names" % option)
     if not raw_names:
         raise InputError("%s: give at least one secret name" % option)
     names = []

@@ -19,12 +19,13 @@ description:
 options:
   name:
     description:
-      - The names of the secrets. A single name is taken as a list of one.
+      - The name of a secret, or a list of names.
       - Each name is 1 to 252 characters of lower-case letters, digits, C(-) and C(.);
         anything else is refused before a request is sent. Duplicates are handled once.
+      - A string is always one name. Unlike options of type C(list), a comma-separated string is not split,
+        so V(a,b) is refused as a name instead of deleting two secrets.
       - With O(state=present), every name gets the same O(data) and O(labels).
-    type: list
-    elements: str
+    type: raw
     required: true
     aliases: [names]
   state:
@@ -221,7 +222,7 @@ from ansible_collections.sap_aicore.admin.plugins.module_utils._secrets import G
 from ansible_collections.sap_aicore.admin.plugins.module_utils._validation import InputError, check_concurrency, secret_names
 
 MODULE_OPTIONS = dict(
-    name=dict(type="list", elements="str", required=True, aliases=["names"]),
+    name=dict(type="raw", required=True, aliases=["names"]),
     state=dict(type="str", choices=["present", "absent"], default="present"),
     data=dict(type="dict", no_log=True),
     data_encoding=dict(type="str", choices=["plain", "base64"], default="plain"),
@@ -258,7 +259,9 @@ def ensure(secrets, name, desired, update_mode, check_mode):
     if current is None and (check_mode or secrets.create(name, desired.data, desired.labels_to_send()) == "created"):
         return Outcome("created", {"state": "absent"}, present_view(desired.labels_after(), desired.data, "changed"))
     if current is None:  # another writer created it between our read and our create
-        current = secrets.get(name) or {}
+        current = secrets.get(name)
+    if current is None:
+        raise AICoreError("creating %s answered that it exists, but it cannot be read" % name)
     before = present_view(visible_labels(current))
     if not needs_update(desired, current, update_mode):
         return Outcome("unchanged", before, present_view(visible_labels(current), desired.data, "unchanged"))
@@ -285,11 +288,17 @@ def present_view(labels, data_keys=(), data_state=None):
 
 
 def attempt(work, secrets, name):
-    """Do one name's work; a failure becomes that name's outcome instead of ending the run."""
+    """Do one name's work; a failure becomes that name's outcome instead of ending the run.
+
+    An unexpected error is reported by its type only: its text could hold anything, and the
+    other names still get done and reported.
+    """
     try:
         return name, work(secrets, name)
     except AICoreError as error:
         return name, error
+    except Exception as error:  # pylint: disable=broad-exception-caught
+        return name, AICoreError("unexpected %s while handling this secret (a bug: please report it)" % type(error).__name__)
 
 
 def report(module, outcomes, scope):
@@ -330,24 +339,27 @@ def summary(entries, check_mode, scope):
 
 
 def checked_input(module):
-    """Everything the task gives, checked before any request; returns the names and the work for one name."""
+    """Everything the task gives, checked before any request: the names, the work for one name, and
+    the desired secret (None for state=absent)."""
     params = module.params
     try:
         names = secret_names(params["name"])
         check_concurrency(params["concurrency"])
         if params["state"] == "absent":
-            return names, lambda secrets, name: remove(secrets, name, module.check_mode)
+            return names, lambda secrets, name: remove(secrets, name, module.check_mode), None
         desired = DesiredSecret(params["data"], params["data_encoding"], params["labels"])
     except InputError as error:
         module.fail_json(msg=str(error))
-    return names, lambda secrets, name: ensure(secrets, name, desired, params["update_mode"], module.check_mode)
+    return names, lambda secrets, name: ensure(secrets, name, desired, params["update_mode"], module.check_mode), desired
 
 
 def main():
     module = aicore_module(MODULE_OPTIONS, supports_check_mode=True, required_if=[("state", "present", ["data"])])
-    names, work = checked_input(module)
+    names, work, desired = checked_input(module)
     concurrency = module.params["concurrency"]
     client = client_for(module, pool_size=concurrency)
+    if desired is not None:
+        client.hide(*desired.secret_values())
     try:
         client.authenticate()
     except AICoreError as error:

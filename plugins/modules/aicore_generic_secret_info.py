@@ -15,10 +15,9 @@ description:
 options:
   name:
     description:
-      - Only these secrets. Names that do not exist are simply not returned.
+      - Only these secrets: a name, or a list of names. Names that do not exist are simply not returned.
       - When omitted, every secret of the scope is returned.
-    type: list
-    elements: str
+    type: raw
     aliases: [names]
   concurrency:
     description:
@@ -102,7 +101,7 @@ from ansible_collections.sap_aicore.admin.plugins.module_utils._secrets import G
 from ansible_collections.sap_aicore.admin.plugins.module_utils._validation import InputError, check_concurrency, secret_names
 
 MODULE_OPTIONS = dict(
-    name=dict(type="list", elements="str", aliases=["names"]),
+    name=dict(type="raw", aliases=["names"]),
     concurrency=dict(type="int", default=8),
 )
 

@@ -13,7 +13,8 @@ description:
   - Every other module of the collection fetches its own token in each task. Give them this one
     through O(sap_aicore.admin.aicore_generic_secret#module:token), best with C(module_defaults)
     for the action group, and a play of many tasks asks the token endpoint once.
-  - The result holds a credential. Set C(no_log) on the task.
+  - The result holds a credential, so the task must set C(no_log=true); without it the module fetches the token
+    (so that errors can be seen) but fails instead of returning it.
 options: {}
 extends_documentation_fragment:
   - sap_aicore.admin.connection
@@ -101,6 +102,9 @@ def main():
     except AICoreError as error:
         module.fail_json(msg=str(error))
     client.close()
+    if not module.no_log:  # checked after the request, so that a failing one can be debugged without no_log
+        module.fail_json(msg="aicore_token got a token but returns it only to a task with no_log: true, "
+                             "so that it cannot appear in the output or in logs")
     result = dict(changed=False, token=token)
     expires_in = client.tokens.fetched.expires_in
     if expires_in is not None:

@@ -68,15 +68,16 @@ def test_one_salt_per_run_and_digests_are_cached(monkeypatch):
     assert len(calls) == 1
 
 
-def test_older_parameters_still_verify():
+def test_every_accepted_parameter_set_verifies():
     fingerprint = Fingerprint({"k": "dg=="})
     salt = "c2FsdHNhbHRzYWx0c2FsdA"
-    digest = _fingerprint._b64(_fingerprint._hash("pbkdf2-sha256", (1000,), _fingerprint._unb64(salt), _fingerprint.canonical({"k": "dg=="})))
-    assert fingerprint.matches("pbkdf2-sha256$1000$%s$%s" % (salt, digest))
+    digest = _fingerprint._b64(_fingerprint._hash("pbkdf2-sha256", (600000,), _fingerprint._unb64(salt), _fingerprint.canonical({"k": "dg=="})))
+    assert fingerprint.matches("pbkdf2-sha256$600000$%s$%s" % (salt, digest))
 
 
-@pytest.mark.parametrize("forged", ["scrypt$1048577$8$1$c2FsdA$x", "scrypt$1000$8$1$c2FsdA$x", "scrypt$16384$8$c2FsdA$x",
-                                    "md5$c2FsdA$x", "", None, "scrypt$16384$8$1$!!$x", "pbkdf2-sha256$99999999$c2FsdA$x"])
+@pytest.mark.parametrize("forged", ["scrypt$1048576$15$1$c2FsdA$x", "scrypt$1048576$32$16$c2FsdA$x", "scrypt$1000$8$1$c2FsdA$x",
+                                    "scrypt$16384$8$c2FsdA$x", "md5$c2FsdA$x", "", None, "scrypt$16384$8$1$!!$x",
+                                    "scrypt$16384$8$1$AAAA$\u00e9", "pbkdf2-sha256$10000000$c2FsdA$x", "pbkdf2-sha256$1000$c2FsdA$x"])
 def test_hostile_or_broken_fingerprints_never_match_and_never_raise(forged):
     assert not Fingerprint({"k": "dg=="}).matches(forged)
 

@@ -52,5 +52,11 @@ def test_bad_names_are_refused_naming_the_option(bad):
 
 def test_duplicates_collapse_in_order_and_empty_lists_are_refused():
     assert secret_names(["b", "a", "b"]) == ["b", "a"]
+    assert secret_names("a") == ["a"]
     with pytest.raises(InputError, match="at least one"):
         secret_names([])
+
+
+def test_a_comma_separated_string_is_one_bad_name_not_two():
+    with pytest.raises(InputError, match="'ci-run-1,prod-db' is not allowed"):
+        secret_names("ci-run-1,prod-db")

@@ -50,3 +50,9 @@ def test_descriptions():
     assert describe({"AI-Resource-Group": "x"}) == "resource group x"
     assert describe({"AI-Tenant-Scope": "true"}) == "main tenant scope"
     assert "tenant-wide" in describe({"AI-Tenant-Scope": "true", "AI-Resource-Group": "*"})
+
+
+@pytest.mark.parametrize("bad", ["team-a,*", "team a", "-team", "team/a"])
+def test_only_resource_group_ids_are_sent(bad):
+    with pytest.raises(InputError, match="not a resource group id"):
+        scope_headers(bad, False, {})

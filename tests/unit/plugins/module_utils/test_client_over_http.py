@@ -1,0 +1,18 @@
+# Copyright: contributors to sap_aicore.admin
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The client against the emulator over real HTTP, for what a scripted session cannot show."""
+
+from ansible_collections.sap_aicore.admin.plugins.module_utils._secrets import GenericSecrets
+
+from .test_fuzz import client_for
+
+
+def test_netrc_credentials_are_never_sent(aicore, tmp_path, monkeypatch):
+    netrc = tmp_path / "netrc"
+    netrc.write_text("machine 127.0.0.1 login netrc-user password netrc-password\n")
+    netrc.chmod(0o600)
+    monkeypatch.setenv("NETRC", str(netrc))
+    aicore.reset()
+    aicore.clear_log()
+    GenericSecrets(client_for(aicore)).get("anything")
+    assert [record["auth"] for record in aicore.log()] == ["none", "bearer"]  # form credentials, then the token
