@@ -23,7 +23,7 @@ INSTALLED   := $(COLLECTIONS)/ansible_collections/sap_aicore/admin
 VERSION     := $(shell sed -n 's/^version: *//p' galaxy.yml)
 TARBALL     := dist/sap_aicore-admin-$(VERSION).tar.gz
 
-.PHONY: help venv venv-2.18 build install demo test lint molecule ee docs clean
+.PHONY: help venv venv-2.18 build install demo test lint molecule ee docs bench clean
 
 help:
 	@echo "make demo       run the cleanup demo against the local AI Core emulator"
@@ -36,6 +36,7 @@ help:
 	@echo "make molecule   molecule test of extensions/molecule/default (starts and stops the emulator)"
 	@echo "make ee         build/ee/: build context of execution-environment.yml (docs/execution-environment.md)"
 	@echo "make docs       build/docs/site/build/html/index.html: the docs site (antsibull-docs + Sphinx)"
+	@echo "make bench      time uri loop / module loop / module list against the emulator; writes docs/performance.md"
 	@echo "make clean      remove build/, dist/ and tests/output/ (not the venvs)"
 
 # --- virtual environments ---------------------------------------------------
@@ -81,6 +82,11 @@ ee: build
 
 # The docs site, built the way Ansible's own docs are (antsibull-docs + Sphinx) from the installed copy,
 # with .venv-docs (tests/requirements-docs.txt): module pages, the guides in docs/, the changelog.
+# Benchmarks print numbers (never assertions) and rewrite docs/performance.md and its plot.
+bench: install
+	$(VENV)/bin/pip install --quiet -r tests/bench/requirements.txt
+	$(VENV)/bin/python tests/bench/bench.py $(BENCH_ARGS)
+
 docs: install
 	PYTHON313=$(PYTHON313) tests/docs/docs.sh build
 
