@@ -15,7 +15,7 @@ description:
 options:
   name:
     description:
-      - Only these secrets: a name, or a list of names. Names that do not exist are simply not returned.
+      - Only these secrets, given as a name or a list of names. Names that do not exist are simply not returned.
       - When omitted, every secret of the scope is returned.
     type: raw
     aliases: [names]

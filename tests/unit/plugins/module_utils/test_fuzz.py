@@ -107,4 +107,3 @@ def test_allowed_input_round_trips_through_the_emulator(aicore, name, data, labe
     details = secrets.get(name)
     assert desired.data_matches(details) and desired.labels_match(details)
     assert dict((key, value) for key, value in labels_of(details).items() if key != LABEL_KEY) == desired.labels
-
