@@ -50,7 +50,8 @@ options:
         from C(serviceurls.AI_API_URL), C(url), C(clientid) and C(clientsecret).
       - An X.509 service key (C(credential-type) V(x509)) has C(certificate), C(key) and C(certurl) instead of
         C(clientsecret); tokens are then fetched from C(certurl) over mutual TLS. The inline certificate and key
-        are written to private temporary files (mode 0600) that are removed when the module exits.
+        are written to private temporary files (mode 0600, in a directory of mode 0700) for the token request
+        only, and removed right after it.
       - When not set, the environment variable E(AICORE_SERVICE_KEY) is used, which holds the key as JSON
         (or a path to it).
       - Its client secret, private key and any field the module does not know are hidden in all output. The

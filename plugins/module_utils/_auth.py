@@ -67,7 +67,11 @@ class TokenSource(object):
         form = {"grant_type": "client_credentials", "client_id": settings.client_id}
         if settings.auth == X509:
             with self._certificate_files() as files:
-                reply = self._post(form, cert=files)
+                try:
+                    reply = self._post(form, cert=files)
+                except AICoreError as error:
+                    raise error.noting("client_cert from %s, client_key from %s"
+                                       % (settings.source_of("client_cert"), settings.source_of("client_key")))
         else:
             form["client_secret"] = settings.client_secret
             reply = self._post(form)

@@ -36,6 +36,10 @@ class AICoreError(Exception):
         self.attempts = attempts
         super(AICoreError, self).__init__(self.message)
 
+    def noting(self, note):
+        """The same error with a note on where its inputs came from."""
+        return AICoreError("%s (%s)" % (self.summary, note), self.status, self.code, self.detail, self.request_id, self.attempts)
+
     @property
     def message(self):
         parts = [self.summary]

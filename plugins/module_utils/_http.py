@@ -29,7 +29,9 @@ except ImportError:
 
 from ansible_collections.sap_aicore.admin.plugins.module_utils._errors import AICoreError, Redactor, read_error_body
 
-SSL_REASON = re.compile(r"\[SSL: [A-Z0-9_]+\][^'\")(]*")
+# "[SSL: TLSV1_ALERT_UNKNOWN_CA] tlsv1 alert unknown ca", "[X509: KEY_VALUES_MISMATCH] key values mismatch",
+# "[SSL] PEM lib", or, when TLS 1.3 reports a refused client certificate late, an EOF.
+SSL_REASON = re.compile(r"\[(?:SSL|X509)(?:: [A-Z0-9_]+)?\][^'\")(]*|EOF occurred in violation of protocol")
 RETRYABLE_STATUSES = frozenset((429, 500, 502, 503, 504))
 BACKOFF_FIRST = 0.5  # seconds before the first retry; doubles each time
 BACKOFF_LONGEST = 8.0
@@ -199,7 +201,7 @@ class Transport(object):
             try:
                 response = self._attempt(method, url, request_options, attempt)
             except requests.exceptions.SSLError as error:
-                raise _tls_error(method, url, error)
+                raise _tls_error(method, url, error, "cert" in request_options)
             except (requests.exceptions.ConnectionError, requests.exceptions.Timeout,
                     requests.exceptions.ChunkedEncodingError) as error:
                 lost_attempt = lost_attempt or _may_have_arrived(error)
@@ -258,7 +260,7 @@ def _no_answer_error(method, url, error, attempts):
     return AICoreError("%s %s: %s" % (method, url, reason), attempts=attempts)
 
 
-def _tls_error(method, url, error):
+def _tls_error(method, url, error, with_client_certificate):
     text = str(error)
     if "CERTIFICATE_VERIFY_FAILED" in text or "certificate verify failed" in text:
         return AICoreError(
@@ -266,9 +268,8 @@ def _tls_error(method, url, error):
             "or validate_certs: false for a test system" % (method, url)
         )
     reason = SSL_REASON.search(text)
-    return AICoreError("%s %s: TLS handshake failed (%s)%s" % (
-        method, url, reason.group(0).strip() if reason else type(error).__name__,
-        "; the server may not trust the client certificate" if "alert" in text.lower() else ""))
+    hint = "; check that the server trusts the client certificate and that the key belongs to it" if with_client_certificate else ""
+    return AICoreError("%s %s: TLS handshake failed (%s)%s" % (method, url, reason.group(0).strip() if reason else type(error).__name__, hint))
 
 
 def _redirect_error(method, url, response, attempts):

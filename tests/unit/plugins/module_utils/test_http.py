@@ -140,3 +140,15 @@ def test_adaptive_limit_never_exceeds_its_ceiling_or_drops_below_one():
         limit.acquire()
         limit.release()
     assert limit.limit == 2
+
+
+@pytest.mark.parametrize("text, reason", [
+    ("[SSL: TLSV1_ALERT_UNKNOWN_CA] tlsv1 alert unknown ca (_ssl.c:2580)", "[SSL: TLSV1_ALERT_UNKNOWN_CA] tlsv1 alert unknown ca"),
+    ("EOF occurred in violation of protocol (_ssl.c:2427)", "EOF occurred in violation of protocol"),
+    ("[X509: KEY_VALUES_MISMATCH] key values mismatch (_ssl.c:4000)", "[X509: KEY_VALUES_MISMATCH] key values mismatch"),
+])
+def test_a_client_certificate_refusal_says_so_whatever_the_tls_layer_reports(text, reason):
+    session = ScriptedSession(requests.exceptions.SSLError(text))
+    with pytest.raises(AICoreError) as raised:
+        transport(session, RecordedSleep()).send("POST", URL, cert=("c.pem", "k.pem"))
+    assert reason in str(raised.value) and "trusts the client certificate" in str(raised.value)
