@@ -95,6 +95,8 @@ def normalize_labels(labels):
     for key, value in labels.items():
         full_key = key if str(key).startswith(LABEL_PREFIX) else LABEL_PREFIX + str(key)
         _check_label(full_key, value)
+        if full_key in normalized:
+            raise InputError("labels: %r is given twice, with and without the %s prefix" % (full_key, LABEL_PREFIX))
         normalized[full_key] = value
     return normalized
 

@@ -263,17 +263,17 @@ def ensure(secrets, name, desired, update_mode, check_mode):
     if current is None:
         raise AICoreError("creating %s answered that it exists, but it cannot be read" % name)
     before = present_view(visible_labels(current))
+    if update_mode == "on_create":  # never touched: its data is not compared, so the diff does not claim any
+        return Outcome("unchanged", before, present_view(visible_labels(current)))
     if not needs_update(desired, current, update_mode):
         return Outcome("unchanged", before, present_view(visible_labels(current), desired.data, "unchanged"))
-    data_state = "unchanged" if update_mode == "fingerprint" and desired.data_matches(current) else "changed"
+    data_state = "unchanged" if desired.data_matches(current) else "changed"
     if not check_mode:
         secrets.update(name, desired.data, desired.labels_to_send(current))
     return Outcome("updated", before, present_view(desired.labels_after(current), desired.data, data_state))
 
 
 def needs_update(desired, current, update_mode):
-    if update_mode == "on_create":
-        return False
     if update_mode == "always":
         return True
     return not (desired.data_matches(current) and desired.labels_match(current))

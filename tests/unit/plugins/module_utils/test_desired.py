@@ -93,3 +93,8 @@ def test_omitted_labels_leave_existing_ones_alone():
     current = details({"ext.ai.sap.com/old": "x"})
     assert [label["key"] for label in desired.labels_to_send(current)] == [LABEL_KEY]
     assert desired.labels_match(current) and desired.labels_after(current) == {"ext.ai.sap.com/old": "x"}
+
+
+def test_a_label_given_with_and_without_the_prefix_is_refused():
+    with pytest.raises(InputError, match="given twice"):
+        normalize_labels({"owner": "a", "ext.ai.sap.com/owner": "b"})
