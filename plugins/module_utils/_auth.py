@@ -10,7 +10,7 @@ import json
 import math
 import threading
 
-from ansible_collections.sap_aicore.admin.plugins.module_utils._errors import AICoreError
+from ansible_collections.sap_aicore.admin.plugins.module_utils._errors import AICoreError, is_html
 from ansible_collections.sap_aicore.admin.plugins.module_utils._keyfiles import GivenFiles, PrivatePair
 from ansible_collections.sap_aicore.admin.plugins.module_utils._settings import X509
 from ansible_collections.sap_aicore.admin.plugins.module_utils._validation import InputError, check_header_value
@@ -128,16 +128,23 @@ def _read_token(reply):
     try:
         document = json.loads(reply.text)
     except ValueError:
-        document = None
+        raise AICoreError("the token endpoint %s answered 200 with %s" % (reply.url, _describe_non_json(reply)), status=reply.status)
     access_token = document.get("access_token") if isinstance(document, dict) else None
     if not isinstance(access_token, str) or not access_token.strip():
-        # The body is not quoted: in an unexpected format it may still hold a token.
-        raise AICoreError("the token endpoint %s answered 200 without an access_token in a JSON body" % reply.url, status=reply.status)
+        raise AICoreError("the token endpoint %s answered 200 without an access_token in its JSON body" % reply.url, status=reply.status)
     try:
         check_header_value(access_token, "access_token")
     except InputError:
         raise AICoreError("the token endpoint %s answered with an access_token that cannot be sent in a header" % reply.url)
     return FetchedToken(access_token, _lifetime(document.get("expires_in")))
+
+
+def _describe_non_json(reply):
+    """Names an HTML page by its title (a login page or a proxy's); any other body is not quoted, since
+    in an unexpected format it may still hold a token."""
+    if is_html(reply.text, reply.content_type):
+        return "a body that is not JSON: " + reply.quoted_body().message
+    return "a body that is not JSON (not quoted: it may hold a token in another format)"
 
 
 def _lifetime(expires_in):

@@ -127,8 +127,12 @@ def _from_json(document):
     return ErrorBody(message=_text(document.get("message")), request_id=_text(_first_key(document, REQUEST_ID_KEYS)))
 
 
+def is_html(text, content_type=""):
+    return "html" in (content_type or "").lower() or (text or "").lstrip().lower().startswith(("<!doctype html", "<html"))
+
+
 def _describe_text(text, content_type):
-    if "html" in (content_type or "").lower() or text.lstrip().lower().startswith(("<!doctype html", "<html")):
+    if is_html(text, content_type):
         title = HTML_TITLE.search(text)
         found = " (%s)" % _clip(" ".join(title.group(1).split())) if title else ""
         return "an HTML page%s instead of an API answer, probably from a proxy or gateway" % found

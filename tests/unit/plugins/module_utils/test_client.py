@@ -139,7 +139,14 @@ def test_a_token_answer_that_is_not_json_is_not_quoted():
     session = ScriptedSession(answer(200, "access_token=leaky-token-value&token_type=bearer"))
     with pytest.raises(AICoreError) as raised:
         client(session).authenticate()
-    assert "in a JSON body" in str(raised.value) and "leaky-token-value" not in str(raised.value)
+    assert "not JSON" in str(raised.value) and "leaky-token-value" not in str(raised.value)
+
+
+def test_a_login_page_instead_of_a_token_answer_is_named_by_its_title():
+    session = ScriptedSession(answer(200, "<html><head><title>Single Sign-On</title></head><body>login</body></html>", {"Content-Type": "text/html"}))
+    with pytest.raises(AICoreError) as raised:
+        client(session).authenticate()
+    assert "not JSON: an HTML page (Single Sign-On)" in str(raised.value)
 
 
 @pytest.mark.parametrize("status", [201, 401, 500])
