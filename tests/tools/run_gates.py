@@ -73,9 +73,9 @@ def gates():
              **installed),
         Gate('units-2.18', ansible_test(VENV_218, '3.11', 'units', 'tests/unit/plugins/'), venv=VENV_218,
              ansible_test_output=True, **installed),
-        Gate('integration-2.21', with_emulator(*ansible_test(VENV, '3.13', 'integration')),
+        Gate('integration-2.21', with_emulator(*ansible_test(VENV, '3.13', 'integration', '--continue-on-error')),
              ansible_test_output=True, **installed),
-        Gate('integration-2.18', with_emulator(*ansible_test(VENV_218, '3.11', 'integration')), venv=VENV_218,
+        Gate('integration-2.18', with_emulator(*ansible_test(VENV_218, '3.11', 'integration', '--continue-on-error')), venv=VENV_218,
              ansible_test_output=True, **installed),
         # The playbooks' FQCNs resolve against the installed copy (.ansible-lint keeps ansible-lint offline).
         Gate('ansible-lint', [str(VENV / 'bin/ansible-lint'), '--profile', 'production'], needs_install=True,
