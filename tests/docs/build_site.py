@@ -74,6 +74,9 @@ ANSIBLE_DOCS_LABELS = {
 }
 
 
+IMAGE_SUFFIXES = ('.png', '.svg', '.jpg', '.jpeg', '.gif')
+
+
 def log(msg):
     print(f'[docs] {msg}', flush=True)
 
@@ -149,14 +152,14 @@ INLINE_LINK = re.compile(r'(\]\()([^)\s]+)(\))')
 FENCE = re.compile(r'^\s*(```|~~~)')
 
 
-def rewrite_links(source, text, guide_files, blob_url):
-    """Links to other guides stay; links to other repository files point to the repository."""
+def rewrite_links(source, text, guide_files, blob_url, images=()):
+    """Links to other guides and to images beside them stay; links to other repository files point to the repository."""
     def fix(match):
         target = match.group(2)
         if '://' in target or target.startswith(('#', 'mailto:')):
             return match.group(0)
         path, fragment = target.partition('#')[::2]
-        if posixpath.normpath(path) in guide_files:
+        if posixpath.normpath(path) in guide_files or posixpath.normpath(path) in images:
             return match.group(0)
         repo_path = posixpath.normpath(posixpath.join('docs', path))
         if repo_path.startswith('../') or not (ROOT / repo_path).exists():
@@ -182,13 +185,18 @@ def put_guides(rst):
     guides = json.loads(GUIDES_JSON.read_text(encoding='utf-8'))
     blob_url = repository_blob_url(COPY)
     guide_files = {f"{g['slug']}.md" for g in guides}
+    images = set()
+    for image in (COPY / 'docs').iterdir():  # pictures a guide shows go beside it, so the site needs no network
+        if image.suffix.lower() in IMAGE_SUFFIXES:
+            shutil.copy(image, Path(rst) / 'docsite' / image.name)
+            images.add(image.name)
     for guide in guides:
         placeholder = Path(rst) / 'docsite' / f"{guide['slug']}.rst"
         if not placeholder.is_file():
             raise SystemExit(f'{placeholder}: antsibull-docs did not write the placeholder')
         placeholder.unlink()
         text = Path(guide['source']).read_text(encoding='utf-8')
-        text = f"({label(guide['slug'])})=\n\n" + rewrite_links(guide['source'], text, guide_files, blob_url)
+        text = f"({label(guide['slug'])})=\n\n" + rewrite_links(guide['source'], text, guide_files, blob_url, images)
         placeholder.with_suffix('.md').write_text(text, encoding='utf-8')
     log(f'{len(guides)} guides in {rst}/docsite as Markdown')
     title_changelog(rst)
