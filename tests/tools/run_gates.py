@@ -55,8 +55,9 @@ def ansible_test(venv, python, *args):
 
 
 def with_emulator(*argv):
-    """Start the local AI Core emulator, write the integration vars into the installed copy, run argv."""
-    return [str(VENV / 'bin/python'), str(ROOT / 'tests/emulator/with_emulator.py'),
+    """Start the local AI Core emulator (with its TLS and mutual-TLS listeners, for the tls and x509 targets),
+    write the integration vars into the installed copy, run argv."""
+    return [str(VENV / 'bin/python'), str(ROOT / 'tests/emulator/with_emulator.py'), '--tls',
             '--integration-config', str(INSTALLED / 'tests/integration/integration_config.yml'),
             '--', *argv]
 
