@@ -5,21 +5,28 @@
 It puts together the pieces each kept in one place: settings (``_settings``), scope headers
 (``_scope``), the token (``_auth``) and the retrying transport (``_http``). Modules call
 ``AICoreClient.call`` with a path below ``/v2``; they never build URLs or headers themselves.
+
+``call`` also keeps the rule that makes outcomes true: a 404 the caller would report as "absent"
+is believed only once the scope and the API path are proven real (``_proof``).
 """
 
 from ansible_collections.sap_aicore.admin.plugins.module_utils._auth import TokenSource
 from ansible_collections.sap_aicore.admin.plugins.module_utils._http import Transport, new_session
+from ansible_collections.sap_aicore.admin.plugins.module_utils._proof import ScopeProof
 from ansible_collections.sap_aicore.admin.plugins.module_utils._scope import describe
 
 UNAUTHORIZED = 401
+NOT_FOUND = 404
 
 
 class AICoreClient(object):
     """Authenticated, scoped calls to the AI Core API of one module run."""
 
-    def __init__(self, settings, scope_headers=None, pool_size=1, on_secret=None, mask_tokens=True, session=None, sleep=None):
+    def __init__(self, settings, scope_headers=None, pool_size=1, on_secret=None, mask_tokens=True, session=None, sleep=None,
+                 scope_source="option resource_group"):
         """``on_secret`` sees every secret value of the run (credentials, tokens unless ``mask_tokens``
-        is false, and what ``hide`` is given), for the module to keep out of its output."""
+        is false, and what ``hide`` is given), for the module to keep out of its output.
+        ``scope_source`` names where the resource group came from, for the message when it does not exist."""
         self.settings = settings
         self._scope_headers = dict(scope_headers or {})
         self.scope = describe(self._scope_headers) if self._scope_headers else "no scope"
@@ -29,6 +36,12 @@ class AICoreClient(object):
         self._transport = Transport(settings, self._session, concurrency=pool_size, **transport_options)
         self.tokens = TokenSource(settings, self._transport, self.hide if mask_tokens else self._transport.redactor.add)
         self.hide(*settings.secrets())
+        self.proof = ScopeProof(self, self._scope_headers, scope_source)
+
+    @property
+    def warnings(self):
+        """What the module should warn about once the run is over."""
+        return list(self.proof.warnings)
 
     def hide(self, *values):
         """Keep these values out of every message (and, through ``on_secret``, out of the module's output)."""
@@ -41,30 +54,51 @@ class AICoreClient(object):
         """Get the token now, so that bad credentials fail once, before any work starts."""
         return self.tokens.current()
 
-    def call(self, method, path, ok=(200,), tolerate=(), **request_options):
+    def call(self, method, path, ok=(200,), tolerate=(), scoped=True, proves_scope=True, **request_options):
         """Send one API request; return the ``Reply`` when its status is in ``ok`` or ``tolerate``.
 
-        Any other status raises ``AICoreError`` quoting AI Core's error code, message and request id.
+        A tolerated 404 is the caller's "not there": it is returned only once the scope and the API
+        path are proven real, else the ``AICoreError`` that says which is wrong is raised. Any other
+        status raises ``AICoreError`` quoting AI Core's error code, message and request id.
+        ``scoped=False`` leaves the scope headers off (for endpoints of the whole tenant).
+        ``proves_scope=False`` for answers that would look the same in a scope that does not exist,
+        such as a listing, which may be empty there.
         """
+        reply = self.request(method, path, scoped=scoped, **request_options)
+        if 200 <= reply.status < 300 and proves_scope and (scoped or not self._scope_headers):
+            self.proof.saw_success()
+        if reply.status in ok or reply.status in tolerate:
+            if reply.status == NOT_FOUND and NOT_FOUND in tolerate:
+                self.proof.confirm()
+            return reply
+        if reply.status == UNAUTHORIZED:
+            raise reply.error(self._rejected_token_summary(method, reply.url))
+        raise self.failure(reply, "%s %s failed" % (method, reply.url), scoped)
+
+    def failure(self, reply, summary, scoped=True):
+        """The ``AICoreError`` for an answer that is not what the caller needed: the scope's fault when
+        the scope turns out not to exist, else what the answer says."""
+        error = reply.error(summary)
+        return self.proof.explain(error) if scoped else error
+
+    def request(self, method, path, scoped=True, **request_options):
+        """One API request with the run's token (renewed once when rejected); the ``Reply``, whatever its status."""
         url = self.settings.api_url + path
+        headers = dict(self._scope_headers) if scoped else {}
         token = self.tokens.current()
-        reply = self._send(method, url, token, request_options)
+        reply = self._send(method, url, token, headers, request_options)
         if reply.status == UNAUTHORIZED:
             renewed = self.tokens.renew(token)
             if renewed is not None:
-                reply = self._send(method, url, renewed, request_options)
-        if reply.status in ok or reply.status in tolerate:
-            return reply
-        if reply.status == UNAUTHORIZED:
-            raise reply.error(self._rejected_token_summary(method, url))
-        raise reply.error("%s %s failed" % (method, url))
+                reply = self._send(method, url, renewed, headers, request_options)
+        return reply
 
     def close(self):
         self._session.close()
 
-    def _send(self, method, url, token, request_options):
+    def _send(self, method, url, token, scope_headers, request_options):
         headers = {"Authorization": "Bearer " + token, "Accept": "application/json"}
-        headers.update(self._scope_headers)
+        headers.update(scope_headers)
         return self._transport.send(method, url, headers=headers, **request_options)
 
     def _rejected_token_summary(self, method, url):

@@ -14,7 +14,7 @@ from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.sap_aicore.admin.plugins.module_utils._client import AICoreClient
 from ansible_collections.sap_aicore.admin.plugins.module_utils._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
-from ansible_collections.sap_aicore.admin.plugins.module_utils._scope import scope_headers
+from ansible_collections.sap_aicore.admin.plugins.module_utils._scope import RESOURCE_GROUP_ENV, scope_headers
 from ansible_collections.sap_aicore.admin.plugins.module_utils._settings import resolve_settings
 from ansible_collections.sap_aicore.admin.plugins.module_utils._validation import InputError
 
@@ -88,7 +88,21 @@ def client_for(module, pool_size=1, scoped=True, token_only=False):
         module.warn("%s uses http://, so credentials and tokens travel unencrypted; use https://" % name)
     # Ansible masks the options marked no_log; the client reports the rest (credentials from the service
     # key or the environment, fetched tokens) so that Ansible masks them too.
-    return AICoreClient(settings, headers, pool_size=pool_size, on_secret=module.no_log_values.add, mask_tokens=not token_only)
+    return AICoreClient(settings, headers, pool_size=pool_size, on_secret=module.no_log_values.add, mask_tokens=not token_only,
+                        scope_source=_source_of_resource_group(module.params))
+
+
+def finish_run(module, client):
+    """Close the run's connections and pass on what the client found worth a warning."""
+    client.close()
+    for warning in client.warnings:
+        module.warn(warning)
+
+
+def _source_of_resource_group(params):
+    if params.get("resource_group") is not None:
+        return "option resource_group"
+    return "environment variable %s" % RESOURCE_GROUP_ENV
 
 
 def _check_options(params):

@@ -14,7 +14,7 @@ COLLECTION = "/admin/secrets"
 NOT_FOUND = 404
 CONFLICT = 409
 BAD_REQUEST = 400
-PAGE_SIZE = 100  # asked for; AI Core may answer with fewer (the emulator caps pages at 50)
+PAGE_SIZE = 100  # asked for; a server may answer with fewer, so paging goes on until a short or empty page
 MAX_PAGES = 500  # a server that never stops paging fails the task instead of running forever
 
 
@@ -42,15 +42,25 @@ class GenericSecrets(object):
         """Every secret of the scope, across all pages, sorted by name."""
         found = {}
         for _page_number in range(MAX_PAGES):
-            reply = self._client.call("GET", COLLECTION, params={"$top": PAGE_SIZE, "$skip": len(found), "$count": "true"})
+            # A listing proves nothing about the scope: a scope that does not exist may list as empty.
+            reply = self._client.call("GET", COLLECTION, params={"$top": PAGE_SIZE, "$skip": len(found), "$count": "true"},
+                                      proves_scope=False)
             page = _page_of(reply)
             new = [item for item in page["resources"] if item["name"] not in found]
             if page["resources"] and not new:
                 raise AICoreError("%s %s repeated a page it had already sent; paging stopped" % (reply.method, reply.url))
             found.update((item["name"], item) for item in new)
             if not new or _all_counted(page, len(found)):
-                return [found[name] for name in sorted(found)]
+                return self._proven_listing(found)
         raise AICoreError("GET %s%s: still paging after %d pages; stopped" % (self._client.settings.api_url, COLLECTION, MAX_PAGES))
+
+    def _proven_listing(self, found):
+        """The listing, sorted by name, once an empty one is proven to come from a real scope."""
+        if found:
+            self._client.proof.saw_success()
+        else:
+            self._client.proof.confirm()
+        return [found[name] for name in sorted(found)]
 
     def create(self, name, data, labels):
         """Create a secret; return ``created``, or ``exists`` when another writer created it first.
@@ -64,7 +74,7 @@ class GenericSecrets(object):
             return "created"
         if reply.status == CONFLICT or "already exist" in reply.text.lower():
             return "created" if reply.after_lost_attempt else "exists"
-        raise reply.error("POST %s%s (create %s) failed" % (self._client.settings.api_url, COLLECTION, name))
+        raise self._client.failure(reply, "POST %s%s (create %s) failed" % (self._client.settings.api_url, COLLECTION, name))
 
     def update(self, name, data, labels):
         """Replace a secret's data and change the labels named (an empty value removes a label)."""
@@ -74,7 +84,8 @@ class GenericSecrets(object):
     def delete(self, name):
         """Delete one secret; return ``deleted`` or ``absent``.
 
-        A 404 after an attempt that was lost in transit (timeout, dropped connection) counts as
+        A 404 counts only once the scope is proven real (the client sees to that). After an attempt
+        that was lost in transit (a timeout, a dropped connection, a gateway's 502 or 504) it counts as
         ``deleted``: that attempt most likely reached AI Core and removed the secret.
         """
         reply = self._client.call("DELETE", _path(name), tolerate=(NOT_FOUND,))

@@ -217,7 +217,7 @@ msg:
 from ansible_collections.sap_aicore.admin.plugins.module_utils._batch import run_each
 from ansible_collections.sap_aicore.admin.plugins.module_utils._desired import DesiredSecret, visible_labels
 from ansible_collections.sap_aicore.admin.plugins.module_utils._errors import AICoreError
-from ansible_collections.sap_aicore.admin.plugins.module_utils._module import aicore_module, client_for
+from ansible_collections.sap_aicore.admin.plugins.module_utils._module import aicore_module, client_for, finish_run
 from ansible_collections.sap_aicore.admin.plugins.module_utils._secrets import GenericSecrets
 from ansible_collections.sap_aicore.admin.plugins.module_utils._validation import InputError, check_concurrency, secret_names
 
@@ -366,7 +366,7 @@ def main():
         module.fail_json(msg=str(error))
     secrets = GenericSecrets(client)
     outcomes = run_each(names, lambda name: attempt(work, secrets, name), concurrency)
-    client.close()
+    finish_run(module, client)
     report(module, outcomes, client.scope)
 
 

@@ -96,7 +96,7 @@ secrets:
 from ansible_collections.sap_aicore.admin.plugins.module_utils._batch import run_each
 from ansible_collections.sap_aicore.admin.plugins.module_utils._desired import visible_labels
 from ansible_collections.sap_aicore.admin.plugins.module_utils._errors import AICoreError
-from ansible_collections.sap_aicore.admin.plugins.module_utils._module import aicore_module, client_for
+from ansible_collections.sap_aicore.admin.plugins.module_utils._module import aicore_module, client_for, finish_run
 from ansible_collections.sap_aicore.admin.plugins.module_utils._secrets import GenericSecrets
 from ansible_collections.sap_aicore.admin.plugins.module_utils._validation import InputError, check_concurrency, secret_names
 
@@ -134,8 +134,9 @@ def main():
     try:
         found = read(GenericSecrets(client), names, concurrency)
     except AICoreError as error:
+        finish_run(module, client)
         module.fail_json(msg=str(error))
-    client.close()
+    finish_run(module, client)
     module.exit_json(changed=False, secrets=[described(details) for details in found])
 
 

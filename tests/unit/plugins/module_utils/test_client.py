@@ -12,6 +12,7 @@ from .fakes import RecordedSleep, ScriptedSession, answer, settings
 
 TOKEN_ANSWER = '{"access_token": "tok-%d", "token_type": "bearer", "expires_in": 43199}'
 SCOPE = {"AI-Resource-Group": "team-a"}
+GROUP_EXISTS = '{"resourceGroupId": "team-a", "status": "PROVISIONED"}'  # the answer that proves the scope real
 
 
 def client(session, **given):
@@ -71,13 +72,16 @@ def test_a_given_token_is_not_renewed_and_the_message_says_what_to_do():
 
 def test_delete_reports_deleted_when_a_lost_attempt_came_before_the_404():
     import requests
-    session = ScriptedSession(answer(200, TOKEN_ANSWER % 1), requests.exceptions.ReadTimeout("timed out"), answer(404))
+    session = ScriptedSession(answer(200, TOKEN_ANSWER % 1), requests.exceptions.ReadTimeout("timed out"), answer(404),
+                              answer(200, GROUP_EXISTS))
     assert GenericSecrets(client(session)).delete("a") == "deleted"
 
 
 def test_delete_of_a_missing_secret_is_absent():
-    session = ScriptedSession(answer(200, TOKEN_ANSWER % 1), answer(404, '{"error": {"code": "404", "message": "not found"}}'))
+    session = ScriptedSession(answer(200, TOKEN_ANSWER % 1), answer(404, '{"error": {"code": "404", "message": "not found"}}'),
+                              answer(200, GROUP_EXISTS))
     assert GenericSecrets(client(session)).delete("a") == "absent"
+    assert session.requests[-1]["url"] == "https://api.example.com/v2/admin/resourceGroups/team-a"
 
 
 def test_details_that_are_not_an_object_are_an_error_not_a_traceback():
@@ -159,7 +163,7 @@ def test_other_token_answers_quote_only_xsuaa_fields(status):
 
 def test_a_secret_reflected_in_an_error_body_is_removed_before_the_text_is_shortened():
     reflected = '{"error": {"code": "400", "message": "%s client_secret=s3cret-value token=tok-1"}}' % ("x" * 180)
-    session = ScriptedSession(answer(200, TOKEN_ANSWER % 1), answer(400, reflected))
+    session = ScriptedSession(answer(200, TOKEN_ANSWER % 1), answer(400, reflected), answer(200, GROUP_EXISTS))
     with pytest.raises(AICoreError) as raised:
         client(session).call("GET", "/admin/secrets/a")
     message = str(raised.value)
@@ -169,7 +173,7 @@ def test_a_secret_reflected_in_an_error_body_is_removed_before_the_text_is_short
 def test_hidden_values_are_removed_in_every_spelling():
     import base64
     session = ScriptedSession(answer(200, TOKEN_ANSWER % 1), answer(400, '{"error": {"message": "bad %s and %s"}}' % (
-        base64.b64encode(b"data-value-1").decode(), "data%2Fvalue")))
+        base64.b64encode(b"data-value-1").decode(), "data%2Fvalue")), answer(200, GROUP_EXISTS))
     api = client(session)
     api.hide("data-value-1", "data/value")
     with pytest.raises(AICoreError) as raised:

@@ -15,4 +15,5 @@ def test_netrc_credentials_are_never_sent(aicore, tmp_path, monkeypatch):
     aicore.reset()
     aicore.clear_log()
     GenericSecrets(client_for(aicore)).get("anything")
-    assert [record["auth"] for record in aicore.log()] == ["none", "bearer"]  # form credentials, then the token
+    # form credentials, then the token: for the GET, and for proving the scope real before its 404 counts
+    assert [record["auth"] for record in aicore.log()] == ["none", "bearer", "bearer"]
