@@ -89,9 +89,14 @@ attributes:
       - With O(state=present), each name's state and labels, and its data only as a list of keys marked
         V(changed) or V(unchanged). Never any value, and never the fingerprint.
 notes:
-  - "A deletion is retried after a timeout or a dropped connection. When the retry answers 404, the
-    secret is reported as V(deleted), not V(absent): the lost attempt most likely reached AI Core and
-    deleted it."
+  - "A 404 is reported as V(absent) only once the scope is proven real: unless another answer in the scope
+    already succeeded, the module asks once per task for the resource group (C(GET /v2/admin/resourceGroups/<id>)),
+    or at tenant scope for one listing. A resource group that does not exist, or an O(api_url) whose path is not
+    AI Core's, fails every affected name with a message that names it. When the token may not read resource groups,
+    the names stay V(absent) and the task warns once."
+  - "A request is retried after a timeout, a dropped connection or a gateway's 502 or 504, any of which may come
+    after AI Core already acted. When the retry of a deletion answers 404, the secret is reported as V(deleted),
+    not V(absent); when the retry of a creation answers that the secret exists, it is reported as V(created)."
   - "The fingerprint label is safe to keep next to the secret: only AI Core administrators can read labels,
     and they can mount the secret and read its data anyway. The hash is slow and salted so that even a short
     value cannot be guessed cheaply from the label. It never appears in the module's output."
