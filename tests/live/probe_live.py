@@ -451,9 +451,9 @@ def run_probe(probe, scratch, unknown, tenant_wide):
 
     # The gateway: answers without a valid token.
     probe.call("gateway.no_token", "GET", SECRETS, rg, scratch_label, authorization=None,
-               note="aicore-api contract: 403 plain text from the gateway")
+               note="docs/ai-core-api.md: the gateway answers 403 in plain text")
     probe.call("gateway.bad_token", "GET", SECRETS, rg, scratch_label, authorization="Bearer not-a-jwt",
-               note="aicore-api contract: 401 plain text from the gateway")
+               note="docs/ai-core-api.md: the gateway answers 401 in plain text")
 
     # Create, read, list, update, delete in the scratch group.
     label = [{"key": LABEL_KEY, "value": "created"}]
