@@ -383,6 +383,10 @@ class Probe:
         self.observations.append(observation)
         return response, observation
 
+    def ask(self, *args, **kwargs):
+        """``call`` for the observation only."""
+        return self.call(*args, **kwargs)[1]
+
     def new_data(self):
         """Secret data for one request: random, and never to be seen in the report."""
         value = secrets.token_urlsafe(18)
@@ -445,7 +449,7 @@ def run_probe(probe, scratch, unknown, tenant_wide):
     group = _json_or_none(response) if response is not None else None
     if isinstance(group, dict) and isinstance(group.get("status"), str):
         scratch_group["group_status"] = group["status"]  # PROVISIONED, PROVISIONING or ERROR
-    _, unknown_group = probe.call("resource_group.get.unknown", "GET", f"{RESOURCE_GROUPS}/{unknown}", {}, "none",
+    unknown_group = probe.ask("resource_group.get.unknown", "GET", f"{RESOURCE_GROUPS}/{unknown}", {}, "none",
                                   {"status": 404})
     findings["resource_group_get"] = {"scratch": scratch_group.get("status"), "unknown": unknown_group.get("status")}
 
@@ -457,7 +461,7 @@ def run_probe(probe, scratch, unknown, tenant_wide):
 
     # Create, read, list, update, delete in the scratch group.
     label = [{"key": LABEL_KEY, "value": "created"}]
-    response, _ = probe.create("secret.create", rg, scratch_label, first, labels=label, documented={"status": 200})
+    response = probe.create("secret.create", rg, scratch_label, first, labels=label, documented={"status": 200})[0]
     if response is None or response.status_code != 200:
         raise ProbeFailed(f"creating a secret in the scratch group answered {_status(response)}; nothing else can be asked")
     probe.create("secret.create.no_labels", rg, scratch_label, second, documented={"status": 200})
@@ -483,18 +487,18 @@ def run_probe(probe, scratch, unknown, tenant_wide):
                note="unspecified: the API reference requires data, the help pages say labels alone may be sent")
 
     # What SAP leaves open.
-    _, duplicate = probe.call("secret.create.duplicate", "POST", SECRETS, rg, scratch_label,
+    duplicate = probe.ask("secret.create.duplicate", "POST", SECRETS, rg, scratch_label,
                               body={"name": first, "data": probe.new_data()},
                               note="unspecified: the API reference lists 200 and 400 only")
     findings["duplicate_create"] = {"status": duplicate.get("status"), "code": (duplicate.get("error") or {}).get("code")}
     probe.call("secret.get.missing", "GET", f"{SECRETS}/{never}", rg, scratch_label, {"status": 404})
-    _, missing = probe.call("secret.delete.missing", "DELETE", f"{SECRETS}/{never}", rg, scratch_label, {"status": 404})
+    missing = probe.ask("secret.delete.missing", "DELETE", f"{SECRETS}/{never}", rg, scratch_label, {"status": 404})
     findings["delete_missing"] = missing.get("status")
     _unknown_group(probe, unknown_rg, unknown_label, first, findings)
     _wrong_paths(probe, rg, scratch_label, never, findings)
 
     for name in (first, second):
-        _, deleted = probe.call("secret.delete", "DELETE", f"{SECRETS}/{name}", rg, scratch_label, {"status": 200})
+        deleted = probe.ask("secret.delete", "DELETE", f"{SECRETS}/{name}", rg, scratch_label, {"status": 200})
         findings.setdefault("delete_body", deleted.get("body"))
     probe.call("secret.get.after_delete", "GET", f"{SECRETS}/{first}", rg, scratch_label, {"status": 404})
 
@@ -507,7 +511,7 @@ def _status(response):
 
 
 def _labels_now(probe, case, name, scope, scope_label):
-    response, _ = probe.call(case, "GET", f"{SECRETS}/{name}", scope, scope_label, {"status": 200})
+    response = probe.call(case, "GET", f"{SECRETS}/{name}", scope, scope_label, {"status": 200})[0]
     details = _json_or_none(response) if response is not None else None
     return labels_as_dict(details) if isinstance(details, dict) else None
 
@@ -534,10 +538,10 @@ def _unknown_group(probe, scope, scope_label, existing, findings):
         ("delete", "DELETE", f"{SECRETS}/{existing}", None),
     )
     for operation, method, path, body in calls:
-        _, observation = probe.call(f"unknown_group.{operation}", method, path, scope, scope_label, body=body, note=note)
+        observation = probe.ask(f"unknown_group.{operation}", method, path, scope, scope_label, body=body, note=note)
         answers[operation] = observation.get("status")
     name = f"{existing.rsplit('-', 1)[0]}-nx"
-    _, observation = probe.create("unknown_group.post", scope, scope_label, name)
+    observation = probe.create("unknown_group.post", scope, scope_label, name)[1]
     observation["note"] = note
     answers["post"] = observation.get("status")
     findings["unknown_resource_group"] = answers
@@ -547,10 +551,10 @@ def _wrong_paths(probe, scope, scope_label, missing, findings):
     """An api_url with extra path segments: what a request to a path the API does not have gets."""
     answers = {}
     for case, path in (("wrong_path.double_v2", f"/v2{SECRETS}"), ("wrong_path.v2_admin", f"/v2/admin{SECRETS}")):
-        _, observation = probe.call(case + ".list", "GET", path, scope, scope_label,
+        observation = probe.ask(case + ".list", "GET", path, scope, scope_label,
                                     note="unspecified: a path the API does not have")
         answers[case + ".list"] = observation.get("status")
-    _, observation = probe.call("wrong_path.v2_admin.delete", "DELETE", f"/v2/admin{SECRETS}/{missing}", scope, scope_label,
+    observation = probe.ask("wrong_path.v2_admin.delete", "DELETE", f"/v2/admin{SECRETS}/{missing}", scope, scope_label,
                                 note="unspecified: a path the API does not have")
     answers["wrong_path.v2_admin.delete"] = observation.get("status")
     findings["wrong_path"] = answers
@@ -569,8 +573,8 @@ def _tenant_wide(probe, prefix, findings):
         findings["sync_status_field"] = "not asked (tenant-wide limit or unreadable count)"
         return
     name = f"{prefix}-tw"
-    response, _ = probe.create("tenant_wide.create", TENANT_WIDE, "tenant-wide", name,
-                               labels=[{"key": LABEL_KEY, "value": "tenant-wide"}], documented={"status": 200})
+    response = probe.create("tenant_wide.create", TENANT_WIDE, "tenant-wide", name,
+                            labels=[{"key": LABEL_KEY, "value": "tenant-wide"}], documented={"status": 200})[0]
     if response is None or response.status_code != 200:
         findings["sync_status_field"] = "not asked (create failed)"
         return
@@ -731,7 +735,7 @@ def write_report(report, scrubber, out_dir):
 # --- main ---------------------------------------------------------------------------------------
 
 def parse_args(argv, environ):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--tenant-wide", action="store_true", default=environ.get(TENANT_WIDE_ENV, "").lower() in YES,
                         help=f"also create and delete one tenant-wide secret ({TENANT_WIDE_ENV}=yes)")
     parser.add_argument("--out", default="build/live", help="directory for report.json and report.md (build/live)")

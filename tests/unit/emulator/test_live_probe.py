@@ -119,14 +119,14 @@ def test_the_general_resource_group_variable_is_not_taken_as_scratch_group(emula
 
 def test_refuses_a_service_key_path_that_does_not_exist_naming_it(emulator, tmp_path, capsys):
     missing = tmp_path / "no-such-key.json"
-    status, _ = run_probe(tmp_path, probe_env(emulator, AICORE_SERVICE_KEY=str(missing)))
+    status = run_probe(tmp_path, probe_env(emulator, AICORE_SERVICE_KEY=str(missing)))[0]
     assert status == 2
     assert str(missing) in capsys.readouterr().err
     assert emulator.log() == []
 
 
 def test_refuses_a_service_key_that_is_not_json_without_quoting_it(emulator, tmp_path, capsys):
-    status, _ = run_probe(tmp_path, probe_env(emulator, AICORE_SERVICE_KEY='{"clientsecret": "do-not-echo-me"'))
+    status = run_probe(tmp_path, probe_env(emulator, AICORE_SERVICE_KEY='{"clientsecret": "do-not-echo-me"'))[0]
     assert status == 2
     assert "do-not-echo-me" not in capsys.readouterr().err
 
@@ -174,7 +174,7 @@ def test_full_run_records_every_question_and_leaves_nothing_behind(emulator, scr
 def test_records_the_duplicate_answer_the_tenant_gives(emulator, scratch, tmp_path):
     emulator.configure(duplicate_status=400)
     status, out = run_probe(tmp_path, probe_env(emulator))
-    report, _ = read_report(out)
+    report = read_report(out)[0]
     assert status == 0
     assert report["findings"]["duplicate_create"] == {"status": 400, "code": "AlreadyExists"}
     assert not TENANT_WIDE_CASES & cases(report)  # the tenant-wide secret only when asked for
@@ -186,7 +186,7 @@ def test_records_what_an_unknown_resource_group_gets_on_each_endpoint(emulator, 
         pytest.skip("this emulator lets every resource group exist (no unknown_resource_group setting)")
     emulator.configure(unknown_resource_group=answer)
     status, out = run_probe(tmp_path, probe_env(emulator))
-    report, _ = read_report(out)
+    report = read_report(out)[0]
     assert status == 0
     assert report["findings"]["unknown_resource_group"] == dict.fromkeys(UNKNOWN_GROUP_OPERATIONS, int(answer))
     assert report["findings"]["resource_group_get"] == {"scratch": 200, "unknown": 404}
@@ -197,7 +197,7 @@ def test_a_create_whose_answer_was_lost_is_still_cleaned_up(emulator, scratch, t
     # The second create takes effect, then the connection drops: the probe never hears of it.
     emulator.add_fault({"action": "drop_after", "method": "POST", "path": "/v2/admin/secrets$", "skip": 1})
     status, out = run_probe(tmp_path, probe_env(emulator))
-    report, _ = read_report(out)
+    report = read_report(out)[0]
     assert status == 0
     lost = [item for item in report["observations"] if item["case"] == "secret.create.no_labels"]
     assert lost[0]["transport_error"] and "status" not in lost[0]
@@ -208,7 +208,7 @@ def test_a_create_whose_answer_was_lost_is_still_cleaned_up(emulator, scratch, t
 def test_stops_when_the_first_create_fails(emulator, scratch, tmp_path):
     emulator.add_fault({"action": "respond", "status": 400, "method": "POST", "endpoint": "api", "body": '{"error": {"code": "X", "message": "no"}}'})
     status, out = run_probe(tmp_path, probe_env(emulator))
-    report, _ = read_report(out)
+    report = read_report(out)[0]
     assert status == 1 and report["outcome"].startswith("failed: creating a secret in the scratch group answered 400")
     assert "secret.get" not in cases(report)
     assert probe_secrets(emulator) == set()
@@ -246,8 +246,8 @@ def test_ctrl_c_cleans_up_and_writes_the_report(emulator, scratch, tmp_path):
             time.sleep(0.05)
         assert probe_secrets(emulator)  # created, not yet cleaned up
         process.send_signal(signal.SIGINT)
-        _, stderr = process.communicate(timeout=TIMEOUT)
-    report, _ = read_report(out)
+        stderr = process.communicate(timeout=TIMEOUT)[1]
+    report = read_report(out)[0]
     assert process.returncode == 130, stderr
     assert report["outcome"] == "interrupted by SIGINT"
     assert probe_secrets(emulator) == set()
