@@ -450,7 +450,7 @@ def run_probe(probe, scratch, unknown, tenant_wide):
     if isinstance(group, dict) and isinstance(group.get("status"), str):
         scratch_group["group_status"] = group["status"]  # PROVISIONED, PROVISIONING or ERROR
     unknown_group = probe.ask("resource_group.get.unknown", "GET", f"{RESOURCE_GROUPS}/{unknown}", {}, "none",
-                                  {"status": 404})
+                              {"status": 404})
     findings["resource_group_get"] = {"scratch": scratch_group.get("status"), "unknown": unknown_group.get("status")}
 
     # The gateway: answers without a valid token.
@@ -488,8 +488,8 @@ def run_probe(probe, scratch, unknown, tenant_wide):
 
     # What SAP leaves open.
     duplicate = probe.ask("secret.create.duplicate", "POST", SECRETS, rg, scratch_label,
-                              body={"name": first, "data": probe.new_data()},
-                              note="unspecified: the API reference lists 200 and 400 only")
+                          body={"name": first, "data": probe.new_data()},
+                          note="unspecified: the API reference lists 200 and 400 only")
     findings["duplicate_create"] = {"status": duplicate.get("status"), "code": (duplicate.get("error") or {}).get("code")}
     probe.call("secret.get.missing", "GET", f"{SECRETS}/{never}", rg, scratch_label, {"status": 404})
     missing = probe.ask("secret.delete.missing", "DELETE", f"{SECRETS}/{never}", rg, scratch_label, {"status": 404})
@@ -552,10 +552,10 @@ def _wrong_paths(probe, scope, scope_label, missing, findings):
     answers = {}
     for case, path in (("wrong_path.double_v2", f"/v2{SECRETS}"), ("wrong_path.v2_admin", f"/v2/admin{SECRETS}")):
         observation = probe.ask(case + ".list", "GET", path, scope, scope_label,
-                                    note="unspecified: a path the API does not have")
+                                note="unspecified: a path the API does not have")
         answers[case + ".list"] = observation.get("status")
     observation = probe.ask("wrong_path.v2_admin.delete", "DELETE", f"/v2/admin{SECRETS}/{missing}", scope, scope_label,
-                                note="unspecified: a path the API does not have")
+                            note="unspecified: a path the API does not have")
     answers["wrong_path.v2_admin.delete"] = observation.get("status")
     findings["wrong_path"] = answers
 
