@@ -399,8 +399,12 @@ class Probe:
         body = {"name": name, "data": self.new_data()}
         if labels is not None:
             body["labels"] = labels
-        self.created.append((scope, scope_label, name))  # a lost POST may still have created it
-        return self.call(case, "POST", SECRETS, scope, scope_label, documented, body=body)
+        entry = (scope, scope_label, name)
+        self.created.append(entry)  # before sending: a POST whose answer is lost may still have created it
+        response, observation = self.call(case, "POST", SECRETS, scope, scope_label, documented, body=body)
+        if response is not None and 400 <= response.status_code < 500:
+            self.created.remove(entry)  # refused: there is nothing to clean up
+        return response, observation
 
     def find_names(self, scope, scope_label, names):
         """Page through a listing until ``names`` are all seen; the observation of the first page."""
@@ -415,10 +419,10 @@ class Probe:
                 break
             page_names = {item.get("name") for item in resources if isinstance(item, dict)}
             seen |= page_names & set(names)
-            matching = [item for item in resources if isinstance(item, dict) and item.get("name") in names]
-            if matching:
-                first.setdefault("labels_shape_in_list", labels_shape(matching[0]))
-                first.setdefault("item_fields", sorted(matching[0]))
+            labelled = [item for item in resources if isinstance(item, dict) and item.get("name") == names[0]]
+            if labelled:  # names[0] was created with a label
+                first["labels_shape_in_list"] = labels_shape(labelled[0])
+                first["item_fields"] = sorted(labelled[0])
             if seen >= set(names):
                 break
             skip += len(resources)
@@ -444,14 +448,14 @@ def run_probe(probe, scratch, unknown, tenant_wide):
     findings["probe_prefix"] = prefix
 
     # Resource groups: documented 200 for an existing group, 404 for one that does not exist.
-    response, scratch_group = probe.call("resource_group.get.scratch", "GET", f"{RESOURCE_GROUPS}/{scratch}", {}, "none",
-                                         {"status": 200})
+    response, scratch_answer = probe.call(
+        "resource_group.get.scratch", "GET", f"{RESOURCE_GROUPS}/{scratch}", {}, "none", {"status": 200})
     group = _json_or_none(response) if response is not None else None
     if isinstance(group, dict) and isinstance(group.get("status"), str):
-        scratch_group["group_status"] = group["status"]  # PROVISIONED, PROVISIONING or ERROR
-    unknown_group = probe.ask("resource_group.get.unknown", "GET", f"{RESOURCE_GROUPS}/{unknown}", {}, "none",
-                              {"status": 404})
-    findings["resource_group_get"] = {"scratch": scratch_group.get("status"), "unknown": unknown_group.get("status")}
+        scratch_answer["group_status"] = group["status"]  # PROVISIONED, PROVISIONING or ERROR
+    unknown_answer = probe.ask(
+        "resource_group.get.unknown", "GET", f"{RESOURCE_GROUPS}/{unknown}", {}, "none", {"status": 404})
+    findings["resource_group_get"] = {"scratch": scratch_answer.get("status"), "unknown": unknown_answer.get("status")}
 
     # The gateway: answers without a valid token.
     probe.call("gateway.no_token", "GET", SECRETS, rg, scratch_label, authorization=None,
@@ -463,7 +467,8 @@ def run_probe(probe, scratch, unknown, tenant_wide):
     label = [{"key": LABEL_KEY, "value": "created"}]
     response = probe.create("secret.create", rg, scratch_label, first, labels=label, documented={"status": 200})[0]
     if response is None or response.status_code != 200:
-        raise ProbeFailed(f"creating a secret in the scratch group answered {_status(response)}; nothing else can be asked")
+        hint = "; the tenant says the scratch group does not exist: create it first" if scratch_answer.get("status") == 404 else ""
+        raise ProbeFailed(f"creating a secret in the scratch group answered {_status(response)}{hint}")
     probe.create("secret.create.no_labels", rg, scratch_label, second, documented={"status": 200})
     response, observation = probe.call("secret.get", "GET", f"{SECRETS}/{first}", rg, scratch_label, {"status": 200})
     details = _json_or_none(response) if response is not None else None

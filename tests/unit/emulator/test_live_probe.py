@@ -205,6 +205,18 @@ def test_a_create_whose_answer_was_lost_is_still_cleaned_up(emulator, scratch, t
     assert set(emulator.store(f"rg:{SCRATCH}")) == {USER_SECRET}
 
 
+def test_a_refused_create_is_not_deleted_afterwards(emulator, scratch, tmp_path):
+    # The fourth POST, the create in the unknown group, is refused: nothing to clean up there.
+    emulator.add_fault({"action": "respond", "status": 400, "method": "POST", "endpoint": "api", "skip": 3})
+    status, out = run_probe(tmp_path, probe_env(emulator))
+    report = read_report(out)[0]
+    assert status == 0
+    assert report["findings"]["unknown_resource_group"]["post"] == 400
+    cleaned = report["cleanup"]["deleted"] + report["cleanup"]["not_deleted"]
+    assert sorted(item["name"].rsplit("-", 1)[1] for item in cleaned) == ["a", "b"]
+    assert probe_secrets(emulator) == set()
+
+
 def test_stops_when_the_first_create_fails(emulator, scratch, tmp_path):
     emulator.add_fault({"action": "respond", "status": 400, "method": "POST", "endpoint": "api", "body": '{"error": {"code": "X", "message": "no"}}'})
     status, out = run_probe(tmp_path, probe_env(emulator))
