@@ -23,11 +23,13 @@ INSTALLED   := $(COLLECTIONS)/ansible_collections/sap_aicore/admin
 VERSION     := $(shell sed -n 's/^version: *//p' galaxy.yml)
 TARBALL     := dist/sap_aicore-admin-$(VERSION).tar.gz
 
-.PHONY: help venv venv-2.18 build install demo test lint molecule ee docs bench clean
+.PHONY: help venv venv-2.18 build install demo test test-live lint molecule ee docs bench clean
 
 help:
 	@echo "make demo       run the cleanup demo against the local AI Core emulator"
 	@echo "make test       run every gate (build, sanity, units, integration, lint, emulator, demo) and summarise"
+	@echo "make test-live AICORE_LIVE_RESOURCE_GROUP=<scratch group>  ask a real AI Core (AICORE_SERVICE_KEY) what it"
+	@echo "                answers; writes build/live/report.{md,json} (docs/ai-core-api.md#asking-the-real-service)"
 	@echo "make venv       .venv      (Python 3.13, ansible-core 2.21, tests/requirements.txt)"
 	@echo "make venv-2.18  .venv-2.18 (Python 3.11, ansible-core 2.18, tests/requirements-2.18.txt)"
 	@echo "make build      dist/sap_aicore-admin-$(VERSION).tar.gz"
@@ -68,6 +70,12 @@ demo: install
 # GATES="sanity-2.21 units-2.21" runs only those (tests/tools/run_gates.py --list).
 test: venv venv-2.18
 	$(VENV)/bin/python tests/tools/run_gates.py $(GATES)
+
+# Opt-in, never part of `make test`: a real tenant, a service key and a scratch group the user names
+# (AICORE_LIVE_TENANT_WIDE=yes also creates and deletes one tenant-wide secret). No install needed:
+# the probe checks the HTTP contract itself, with requests only.
+test-live: venv
+	$(VENV)/bin/python tests/live/probe_live.py --out build/live
 
 lint: install
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" ANSIBLE_COLLECTIONS_PATH="$(CURDIR)/$(COLLECTIONS)" $(VENV)/bin/ansible-lint

@@ -1,6 +1,6 @@
 # Copyright: contributors to sap_aicore.admin
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The AI Core generic secrets API behind its gateway (aicore-api.md, Endpoints).
+"""The AI Core generic secrets API behind its gateway (docs/ai-core-api.md, Generic secrets).
 
 The gateway part answers auth failures in plain text, as AI Core's does; everything behind
 it answers JSON. Only ``/v2/admin/secrets`` and ``/v2/admin/secrets/{name}`` exist, so a
