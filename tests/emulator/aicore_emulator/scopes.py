@@ -56,9 +56,14 @@ def scope_or_none(request: Request) -> str | None:
         return None
 
 
+def is_scope_group_id(text: object) -> bool:
+    """Whether ``text`` passes the lenient check of resource group ids in scopes."""
+    return isinstance(text, str) and _RESOURCE_GROUP_ID.fullmatch(text) is not None
+
+
 def resource_group_scope(group: str) -> str:
     """The scope string of a resource group, after checking its id."""
-    if not _RESOURCE_GROUP_ID.fullmatch(group):
+    if not is_scope_group_id(group):
         raise invalid_scope(f"invalid resource group id {group!r}")
     return RESOURCE_GROUP_PREFIX + group
 
