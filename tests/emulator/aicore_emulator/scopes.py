@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Which secret store a request addresses, from its scope headers.
 
-AI Core documents three header combinations (see aicore-api.md). Anything else is
+AI Core documents three header combinations (see docs/ai-core-api.md). Anything else is
 "unspecified" there; the emulator refuses it with 400 ``InvalidScope`` so that a client
 that guesses a scope fails loudly in tests instead of silently writing somewhere.
 

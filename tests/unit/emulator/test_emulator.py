@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Self-tests of the AI Core emulator, through real HTTP on loopback with ``requests``.
 
-Each test shows one behaviour: of AI Core as aicore-api.md describes it, or of the
+Each test shows one behaviour: of AI Core as docs/ai-core-api.md describes it, or of the
 control endpoints, fault rules and settings that tests use to steer the emulator.
 """
 
