@@ -4,9 +4,11 @@
 
 A seed document is ``{"scope": "rg:default", "secrets": [...]}`` or a list of those; an
 entry may instead (or also) carry ``"resource_groups": [ids]``, groups to create without
-secrets. Seeding into ``rg:<id>`` creates that group too (see ``Emulator``). A secret is ``{"name", "data"?, "plain_data"?, "labels"?, "createdAt"?}``: ``data`` values
-are base64 already, ``plain_data`` values are text that is base64-encoded here. Seeds go
-through the API's own checks, so a test cannot start from a state AI Core would refuse.
+secrets. Seeding into ``rg:<id>`` creates that group too (see ``Emulator``). A secret is
+``{"name", "data"?, "plain_data"?, "labels"?, "createdAt"?}``: ``data`` values are base64
+already, ``plain_data`` values are text that is base64-encoded here. Secrets go through the
+API's own checks, so a test cannot start from secrets AI Core would refuse; group ids only
+through the looser scope rule (see ``resource_groups.check_seeded_ids``).
 """
 
 from __future__ import annotations
