@@ -9,7 +9,9 @@ follows the delays set in the settings (see ``resource_groups``).
 
 from __future__ import annotations
 
+import base64
 import re
+from urllib.parse import urlencode
 
 from .api import rbac_denied
 from .api_input import json_body, query_flag, query_int
@@ -31,6 +33,7 @@ COLLECTION_PATH = "/v2/admin/resourceGroups"
 QUOTA_PATH = "/v2/admin/resourceQuota/resourceGroups"
 _ITEM_PATH = re.compile(r"/v2/admin/resourceGroups/([^/]*)")
 # One term of a label selector: key=value, key!=value, or a bare key (the label is set).
+_DIGITS = re.compile(r"[0-9]+")
 _SELECTOR_TERM = re.compile(r"(?P<key>[^ =,!]+)(?:(?P<operator>!?=)(?P<value>[^ =,!]+))?")
 
 
@@ -88,10 +91,13 @@ class ResourceGroupsApi:
         return json_response(202, {"resourceGroupId": group_id, "tenantId": TENANT_ID, "zoneId": TENANT_ID})
 
     def _list(self, request: Request) -> Response:
-        skip = query_int(request, "$skip") or 0
-        top = query_int(request, "$top")
         selector = _parse_selector(request.query.get("labelSelector"))
         matching = [group for group in self._groups.all() if _selected(group, selector)]
+        max_page_size = _max_page_size(request)
+        if max_page_size is not None or "continueToken" in request.query:
+            return _continued_page(request, matching, max_page_size)
+        skip = query_int(request, "$skip") or 0
+        top = query_int(request, "$top")
         # Without $top every group comes in one answer, as the reference says for no maxpagesize.
         size = len(matching) if top is None else min(top, self._settings.current.page_cap)
         page = matching[skip:skip + size]
@@ -126,6 +132,48 @@ def _checked_id(group_id: object) -> str:
     if not is_resource_group_id(group_id):
         raise ApiError(400, "InvalidResourceGroupId", f"resource group id must match ^{RESOURCE_GROUP_ID.pattern}$ with 3 to 253 characters, got {group_id!r}")
     return group_id
+
+
+def _max_page_size(request: Request) -> int | None:
+    """N of ``Prefer: maxpagesize=N``, else None."""
+    for preference in (request.header("Prefer") or "").split(","):
+        name, _equals, value = preference.strip().partition("=")
+        if name.strip().lower() == "maxpagesize":
+            if not _DIGITS.fullmatch(value.strip()) or int(value) < 1:
+                raise ApiError(400, "InvalidPreference", f"maxpagesize must be an integer >= 1, got {value.strip()!r}")
+            return int(value)
+    return None
+
+
+def _continued_page(request: Request, matching: list[dict], max_page_size: int | None) -> Response:
+    """One page of the Prefer/continueToken paging: a ``Link`` header names the next page, if any.
+
+    The token is the offset, base64-encoded; a token the emulator did not issue gets 410, as
+    an expired one would at AI Core.
+    """
+    start = _offset_of(request.query["continueToken"]) if "continueToken" in request.query else 0
+    end = len(matching) if max_page_size is None else start + max_page_size
+    page = matching[start:end]
+    headers = {}
+    if end < len(matching):
+        query = urlencode({key: value for key, value in request.query.items() if key != "continueToken"} | {"continueToken": _token_for(end)})
+        headers["Link"] = f'<{COLLECTION_PATH}?{query}>; rel="next"'
+    return json_response(200, {"count": len(page), "resources": page}, headers)
+
+
+def _token_for(offset: int) -> str:
+    return base64.urlsafe_b64encode(f"offset:{offset}".encode()).decode("ascii")
+
+
+def _offset_of(token: str) -> int:
+    try:
+        text = base64.urlsafe_b64decode(token.encode("ascii")).decode("ascii")
+    except (ValueError, UnicodeError) as error:
+        raise ApiError(410, "ResourceExpired", "continueToken is not valid any more; restart the listing") from error
+    prefix, _colon, number = text.partition(":")
+    if prefix != "offset" or not _DIGITS.fullmatch(number):
+        raise ApiError(410, "ResourceExpired", "continueToken is not valid any more; restart the listing")
+    return int(number)
 
 
 def _parse_selector(text: str | None) -> list[tuple[str, str | None, str | None]]:

@@ -303,3 +303,26 @@ def test_respond_after_does_the_work_then_answers_the_gateway_error(emulator, cl
     assert "victim" not in emulator.store("rg:default")
     assert emulator.log()[-1]["fault"] == "respond_after"
     assert client.secrets("DELETE", "default", "/victim").status_code == 404
+
+
+# --- Prefer: maxpagesize with continueToken ------------------------------------------------
+
+def test_maxpagesize_pages_follow_the_link_header(client):
+    for number in range(5):
+        client.call("POST", GROUPS, json={"resourceGroupId": f"paged-{number}"})
+    seen, path, pages = [], GROUPS, 0
+    while path:
+        answer = client.call("GET", path, {"Prefer": "maxpagesize=3"})
+        assert answer.status_code == 200 and len(answer.json()["resources"]) <= 3
+        seen += group_ids(answer)
+        link = answer.headers.get("Link")
+        path = link[1:link.index(">")] if link else None
+        pages += 1
+    total = 1 + len(STARTUP_RESOURCE_GROUPS) + 5
+    assert seen == ["default", *STARTUP_RESOURCE_GROUPS, *[f"paged-{number}" for number in range(5)]]
+    assert pages == -(-total // 3)
+
+
+def test_an_unknown_continue_token_gets_410(client):
+    answer = client.call("GET", GROUPS, params={"continueToken": "not-a-token"})
+    assert answer.status_code == 410 and answer.json()["error"]["code"] == "ResourceExpired"
