@@ -4,12 +4,14 @@
 """Run the local AI Core emulator in the foreground until SIGTERM or SIGINT.
 
     serve.py [--tls] [--ready-file PATH] [--client-id ID] [--client-secret S]
-             [--latency SECONDS] [--seed FILE.json]
+             [--latency SECONDS] [--seed FILE.json] [--resource-group ID ...]
 
 Once every listener is up (and the seed applied) the ready file appears, written
 atomically: a JSON object of the AICORE_EMULATOR_* variables (URLs, client id and
 secret, and with --tls the CA, client certificate and key paths). It is removed again
-at stop, like the certificate directory.
+at stop, like the certificate directory. The tenant has ``default`` and the groups named by
+--resource-group (repeatable), or without that option the standard list that every existing
+test, the demo and the molecule scenario address (STANDARD_RESOURCE_GROUPS).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import sys
 import threading
 
 from aicore_emulator import DEFAULT_CLIENT_ID, Emulator
+from aicore_emulator.cli import add_resource_group_option, startup_resource_groups
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -34,7 +37,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--client-secret", help="the accepted client secret (default: random)")
     parser.add_argument("--latency", type=float, default=0.0, metavar="SECONDS", help="delay added to every API and token request")
     parser.add_argument("--seed", metavar="FILE.json", help="secrets to create at start (a /_emulator/seed body, or a list of them)")
+    add_resource_group_option(parser)
     return parser.parse_args(argv)
+
 
 
 def write_ready_file(path: str, values: dict[str, str]) -> None:
@@ -51,7 +56,13 @@ def main(argv: list[str] | None = None) -> int:
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda _signum, _frame: stop.set())
-    emulator = Emulator(tls=args.tls, client_id=args.client_id, client_secret=args.client_secret, latency=args.latency)
+    emulator = Emulator(
+        tls=args.tls,
+        client_id=args.client_id,
+        client_secret=args.client_secret,
+        latency=args.latency,
+        resource_groups=startup_resource_groups(args),
+    )
     emulator.start()
     try:
         if args.seed:

@@ -3,12 +3,16 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Run a command while the local AI Core emulator runs, then stop the emulator.
 
-    with_emulator.py [--tls] [--seed FILE.json] [--latency S] [--integration-config PATH] -- CMD ARGS...
+    with_emulator.py [--tls] [--seed FILE.json] [--latency S] [--resource-group ID ...]
+                     [--integration-config PATH] -- CMD ARGS...
 
 The emulator runs in this process (on threads); CMD gets the AICORE_EMULATOR_* variables
 in its environment. --integration-config also writes them, lower-cased, as Ansible vars
 (tests/integration/integration_config.yml); that file is removed again at the end, since
-its ports and secret die with the emulator. The emulator is always stopped, also when CMD
+its ports and secret die with the emulator; it also holds the start-up resource groups as
+``aicore_emulator_resource_groups`` (a list). The tenant has ``default`` and the groups named
+by --resource-group (repeatable), or without that option the standard list that every
+existing test addresses (STANDARD_RESOURCE_GROUPS). The emulator is always stopped, also when CMD
 fails or the run is interrupted, and the exit status is CMD's (128+N if a signal N ended it).
 """
 
@@ -23,6 +27,7 @@ import subprocess
 import sys
 
 from aicore_emulator import Emulator
+from aicore_emulator.cli import add_resource_group_option, startup_resource_groups
 
 # After Ctrl-C (which the terminal also sends to CMD) give CMD this long to clean up.
 INTERRUPT_GRACE_SECONDS = 15
@@ -39,6 +44,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--seed", metavar="FILE.json", help="secrets to create at start (a /_emulator/seed body, or a list of them)")
     parser.add_argument("--latency", type=float, default=0.0, metavar="S", help="delay added to every API and token request")
     parser.add_argument("--integration-config", metavar="PATH", help="also write the values as an Ansible vars file here")
+    add_resource_group_option(parser)
     parser.add_argument("command", nargs=argparse.REMAINDER, help="-- CMD ARGS...")
     args = parser.parse_args(argv)
     if args.command[:1] == ["--"]:
@@ -48,10 +54,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-def write_integration_config(path: str, env: dict[str, str]) -> None:
-    """Ansible vars, one ``key: "value"`` line each; a JSON string is a valid YAML scalar."""
+RESOURCE_GROUPS_VAR = "aicore_emulator_resource_groups"
+
+
+def write_integration_config(path: str, env: dict[str, str], resource_groups: list[str]) -> None:
+    """Ansible vars, one ``key: value`` line each; JSON strings and lists are valid YAML."""
     lines = ["# Written by tests/emulator/with_emulator.py for the running emulator; removed at its stop."]
     lines += [f"{name.lower()}: {json.dumps(value)}" for name, value in env.items()]
+    lines.append(f"{RESOURCE_GROUPS_VAR}: {json.dumps(resource_groups)}")
     os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w", encoding="utf-8") as handle:
         handle.write("\n".join(lines) + "\n")
@@ -106,13 +116,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     # Until CMD runs, SIGTERM should unwind through the cleanup below instead of killing outright.
     signal.signal(signal.SIGTERM, lambda signum, _frame: sys.exit(128 + signum))
-    with Emulator(tls=args.tls, latency=args.latency) as emulator:
+    with Emulator(tls=args.tls, latency=args.latency, resource_groups=startup_resource_groups(args)) as emulator:
         if args.seed:
             emulator.seed_file(args.seed)
         env = emulator.env()
         try:
             if args.integration_config:
-                write_integration_config(args.integration_config, env)
+                write_integration_config(args.integration_config, env, emulator.startup_resource_groups)
             return run_command(args.command, {**os.environ, **env})
         finally:
             if args.integration_config:

@@ -1,62 +1,54 @@
 # Copyright: contributors to sap_aicore.admin
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The AI Core generic secrets API behind its gateway (docs/ai-core-api.md, Generic secrets).
+"""The AI Core generic secrets API (docs/ai-core-api.md, Endpoints), behind the gateway.
 
-The gateway part answers auth failures in plain text, as AI Core's does; everything behind
-it answers JSON. Only ``/v2/admin/secrets`` and ``/v2/admin/secrets/{name}`` exist, so a
-client that doubles ``/v2`` gets 404.
+Only ``/v2/admin/secrets`` and ``/v2/admin/secrets/{name}`` exist here. A request whose
+``AI-Resource-Group`` names a group the tenant does not have gets the answer the
+``unknown_resource_group`` setting chooses; the default 404 reads exactly like an ordinary
+"not found", the hardest case for a client.
 """
 
 from __future__ import annotations
 
-import json
 import re
 
+from .api_input import json_body, query_flag, query_int
 from .config import SettingsHolder
-from .messages import JSON_TYPE, ApiError, Request, Response, json_error, json_response, text_response, verbatim_response
-from .scopes import TENANT_WIDE, scope_from_request
+from .messages import ApiError, Request, Response, json_error, json_response, text_response, verbatim_response
+from .resource_groups import ResourceGroupRegistry
+from .scopes import TENANT_WIDE, resource_group_of, scope_from_request
 from .store import TENANT_WIDE_LIMIT, Secret, SecretExists, SecretNotFound, SecretStores, TenantWideLimitReached
-from .tokens import EXPIRED, UNKNOWN, TokenRegistry, bearer_token
-from .validation import MAX_BODY_BYTES, check_data, check_fields, check_labels, check_name
+from .validation import check_data, check_labels, check_name
 
-API_PREFIX = "/v2/"
 COLLECTION_PATH = "/v2/admin/secrets"
 _ITEM_PATH = re.compile(r"/v2/admin/secrets/([^/]*)")
-_DIGITS = re.compile(r"[0-9]+")
 
 # What an endless listing claims as total: more than any client should ever try to fetch.
 ENDLESS_COUNT = 1_000_000_000
-# Resource groups every tenant has; tenant-wide secrets report their sync status there.
-DEFAULT_RESOURCE_GROUP = "default"
-_INVALID_TOKEN = {"WWW-Authenticate": 'Bearer error="invalid_token"'}
+# The gateway's answer to a token without the right to a resource.
+RBAC_DENIED = "RBAC: access denied"
 
 
-def gateway_refusal(request: Request, tokens: TokenRegistry) -> Response | None:
-    """The gateway's plain-text answer to a missing, unknown or expired token, else None."""
-    token = bearer_token(request)
-    if token is None:
-        return text_response(403, "RBAC: access denied")
-    status = tokens.status(token)
-    if status == EXPIRED:
-        return text_response(401, "Jwt is expired", _INVALID_TOKEN)
-    if status == UNKNOWN:
-        return text_response(401, "Jwt verification fails", _INVALID_TOKEN)
-    return None
+def rbac_denied() -> Response:
+    """The gateway's plain-text 403."""
+    return text_response(403, RBAC_DENIED)
 
 
 class SecretsApi:
-    """Routes authorised ``/v2/...`` requests to the secret operations."""
+    """Routes authorised secrets requests to the secret operations."""
 
-    def __init__(self, stores: SecretStores, tokens: TokenRegistry, settings: SettingsHolder):
+    def __init__(self, stores: SecretStores, groups: ResourceGroupRegistry, settings: SettingsHolder):
         self._stores = stores
-        self._tokens = tokens
+        self._groups = groups
         self._settings = settings
 
+    @staticmethod
+    def serves(path: str) -> bool:
+        """Whether ``path`` is one of this API's paths."""
+        return path == COLLECTION_PATH or _ITEM_PATH.fullmatch(path) is not None
+
     def handle(self, request: Request) -> Response:
-        """Answer one API request."""
-        refusal = gateway_refusal(request, self._tokens)
-        if refusal is not None:
-            return refusal
+        """Answer one secrets request (the gateway has checked the token)."""
         try:
             return self._route(request)
         except ApiError as error:
@@ -79,18 +71,37 @@ class SecretsApi:
         handler = handlers.get(request.method)
         if handler is None:
             raise ApiError(405, "MethodNotAllowed", f"{request.method} is not allowed here", {"Allow": ", ".join(handlers)})
-        return handler(request, scope_from_request(request), *names)
+        scope = scope_from_request(request)
+        refusal = self._unknown_group_answer(scope, names)
+        if refusal is not None:
+            return refusal
+        return handler(request, scope, *names)
+
+    def _unknown_group_answer(self, scope: str, names: tuple[str, ...]) -> Response | None:
+        """The configured answer when ``scope`` is a resource group the tenant does not have."""
+        group = resource_group_of(scope)
+        if group is None or self._groups.exists(group):
+            return None
+        answer = self._settings.current.unknown_resource_group
+        if answer == "403":
+            return rbac_denied()
+        if answer == "400":
+            raise ApiError(400, "InvalidResourceGroup", f"resource group {group!r} does not exist")
+        if names:
+            # Word for word the answer for a missing secret: nothing hints at the group.
+            raise SecretNotFound(check_name(names[0]))
+        raise ApiError(404, "NotFound", "resource not found")
 
     def _list(self, request: Request, scope: str) -> Response:
         settings = self._settings.current
-        skip = _query_int(request, "$skip") or 0
-        top = _query_int(request, "$top")
+        skip = query_int(request, "$skip") or 0
+        top = query_int(request, "$top")
         size = settings.page_cap if top is None else min(top, settings.page_cap)
         if settings.endless_pages:
             page = [Secret(f"endless-{skip + index}", {}, []) for index in range(size)]
             return self._listing(scope, page, ENDLESS_COUNT)
         page, total = self._stores.page(scope, skip, size)
-        return self._listing(scope, page, total if _query_flag(request, "$count") else len(page))
+        return self._listing(scope, page, total if query_flag(request, "$count") else len(page))
 
     def _listing(self, scope: str, page: list[Secret], count: int) -> Response:
         return json_response(200, {"count": count, "resources": [self._details(scope, secret) for secret in page]})
@@ -99,14 +110,14 @@ class SecretsApi:
         return json_response(200, self._details(scope, self._stores.get(scope, check_name(name))))
 
     def _create(self, request: Request, scope: str) -> Response:
-        body = _json_body(request, required={"name", "data"}, optional={"labels"})
+        body = json_body(request, required={"name", "data"}, optional={"labels"})
         secret = Secret(check_name(body["name"]), check_data(body["data"]), check_labels(body.get("labels", [])))
         self._stores.create(scope, secret)
         return json_response(200, {"message": "secret has been created", "name": secret.name})
 
     def _update(self, request: Request, scope: str, name: str) -> Response:
         check_name(name)
-        body = _json_body(request, required={"data"}, optional={"labels"})
+        body = json_body(request, required={"data"}, optional={"labels"})
         labels = check_labels(body.get("labels", []), allow_removal=True)
         self._stores.update(scope, name, check_data(body["data"]), labels)
         return json_response(200, {"message": "The secret has been modified", "name": name})
@@ -118,41 +129,12 @@ class SecretsApi:
 
     def _details(self, scope: str, secret: Secret) -> dict:
         # Data is never part of an answer: the API is write-only for values.
+        settings = self._settings.current
         details: dict = {"name": secret.name, "createdAt": secret.created_at}
         if secret.labels:
-            details["labels"] = secret.labels
+            # SAP's reference shows a list of {key, value}, its help pages an object.
+            labels = [dict(label) for label in secret.labels]
+            details["labels"] = labels if settings.labels_shape == "list" else {label["key"]: label["value"] for label in labels}
         if scope == TENANT_WIDE:
-            groups = [DEFAULT_RESOURCE_GROUP, *self._stores.resource_groups()]
-            details["resourceGroupSecretsSyncStatus"] = dict.fromkeys(groups, True)
+            details[settings.sync_status_field] = dict.fromkeys(self._groups.ids(), True)
         return details
-
-
-def _json_body(request: Request, required: set[str], optional: set[str]) -> dict:
-    if request.body_size > MAX_BODY_BYTES:
-        raise ApiError(413, "PayloadTooLarge", f"request body of {request.body_size} bytes exceeds {MAX_BODY_BYTES}")
-    if request.media_type() != JSON_TYPE:
-        raise ApiError(400, "InvalidContentType", "Content-Type must be application/json")
-    try:
-        body = json.loads(request.body)
-    except ValueError as error:
-        raise ApiError(400, "InvalidBody", "request body is not valid JSON") from error
-    if not isinstance(body, dict):
-        raise ApiError(400, "InvalidBody", "request body must be a JSON object")
-    check_fields(body, required, optional)
-    return body
-
-
-def _query_int(request: Request, name: str) -> int | None:
-    text = request.query.get(name)
-    if text is None:
-        return None
-    if not _DIGITS.fullmatch(text):
-        raise ApiError(400, "InvalidQuery", f"{name} must be an integer >= 0, got {text!r}")
-    return int(text)
-
-
-def _query_flag(request: Request, name: str) -> bool:
-    text = request.query.get(name, "false").lower()
-    if text not in ("true", "false"):
-        raise ApiError(400, "InvalidQuery", f"{name} must be true or false, got {text!r}")
-    return text == "true"

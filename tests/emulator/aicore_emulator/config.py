@@ -26,6 +26,18 @@ class Settings:
     endless_pages: bool = False
     token_response: dict | None = None
     delete_body: str | None = None
+    # Resource groups (resource_groups.py): how long creation and deletion take, whether the
+    # token may read them at all, and what ERROR a new group ends in, if any.
+    resource_group_provisioning_delay: float = 0.0
+    resource_group_deletion_delay: float = 0.0
+    resource_groups_forbidden: bool = False
+    resource_group_error: str | None = None
+    resource_group_quota: int = 50
+    # Answers SAP leaves unspecified or documents in two ways (README, "Choices").
+    unknown_resource_group: str = "404"
+    labels_shape: str = "list"
+    sync_status_field: str = "resourceGroupSecretsSyncStatus"
+    json_charset: bool = True
 
     def to_dict(self) -> dict:
         """The settings as JSON-ready data."""
@@ -59,6 +71,25 @@ def _duplicate_status(value: object) -> int:
     return int(value)
 
 
+UNKNOWN_RESOURCE_GROUP_ANSWERS = ("404", "400", "403")
+LABELS_SHAPES = ("list", "object")
+SYNC_STATUS_FIELDS = ("resourceGroupSecretsSyncStatus", "resourceGroupSecretReplicationStatus")
+
+
+def _unknown_resource_group(value: object) -> str:
+    # 404 and "404" both name the answer; stored as text so there is one way to say it.
+    text = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+    if text not in UNKNOWN_RESOURCE_GROUP_ANSWERS:
+        raise ValueError(f"unknown_resource_group must be one of {', '.join(UNKNOWN_RESOURCE_GROUP_ANSWERS)}")
+    return text
+
+
+def _choice(name: str, choices: tuple[str, ...], value: object) -> str:
+    if value not in choices:
+        raise ValueError(f"{name} must be one of {', '.join(choices)}")
+    return value
+
+
 def _boolean(name: str, value: object) -> bool:
     if not isinstance(value, bool):
         raise ValueError(f"{name} must be true or false")
@@ -80,6 +111,15 @@ _VALIDATORS: dict[str, Callable[[object], object]] = {
     "endless_pages": lambda value: _boolean("endless_pages", value),
     "token_response": lambda value: _optional("token_response", dict, value),
     "delete_body": lambda value: _optional("delete_body", str, value),
+    "resource_group_provisioning_delay": lambda value: check_number("resource_group_provisioning_delay", value),
+    "resource_group_deletion_delay": lambda value: check_number("resource_group_deletion_delay", value),
+    "resource_groups_forbidden": lambda value: _boolean("resource_groups_forbidden", value),
+    "resource_group_error": lambda value: _optional("resource_group_error", str, value),
+    "resource_group_quota": lambda value: check_integer("resource_group_quota", value, minimum=1),
+    "unknown_resource_group": _unknown_resource_group,
+    "labels_shape": lambda value: _choice("labels_shape", LABELS_SHAPES, value),
+    "sync_status_field": lambda value: _choice("sync_status_field", SYNC_STATUS_FIELDS, value),
+    "json_charset": lambda value: _boolean("json_charset", value),
 }
 
 

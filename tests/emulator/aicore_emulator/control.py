@@ -30,6 +30,7 @@ class ControlApi:
             ("POST", "/_emulator/reset"): self._reset,
             ("POST", "/_emulator/seed"): self._seed,
             ("GET", "/_emulator/store"): self._store,
+            ("GET", "/_emulator/resource_groups"): lambda _request: {"resource_groups": emulator.resource_groups()},
             ("GET", "/_emulator/log"): lambda _request: {"requests": emulator.log()},
             ("DELETE", "/_emulator/log"): self._clear_log,
             ("GET", "/_emulator/faults"): lambda _request: {"faults": emulator.faults()},

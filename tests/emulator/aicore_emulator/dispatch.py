@@ -5,7 +5,8 @@
 Control requests (``/_emulator/...``) go straight to the control API and are not logged:
 they are the test talking, not the client under test. Every other request is logged, then
 gets the configured latency, the rate limit (API only), a matching fault rule if any, and
-finally the token endpoint or the secrets API.
+finally the token endpoint or the gateway with its APIs. JSON answers of those carry
+``; charset=utf-8`` unless the ``json_charset`` setting is off; fault answers keep theirs.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ import functools
 import time
 from collections.abc import Callable
 
-from .api import API_PREFIX, SecretsApi
-from .messages import MTLS_LISTENER, Request, Response, json_error
+from .gateway import API_PREFIX, Gateway
+from .messages import JSON_TYPE, MTLS_LISTENER, Request, Response, json_error
 from .oauth import TOKEN_PATH, TokenEndpoint
 from .scopes import scope_or_none
 from .state import EmulatorState
@@ -23,6 +24,8 @@ from .tokens import VALID, authorization_scheme, bearer_token
 
 CONTROL_PREFIX = "/_emulator/"
 RATE_LIMITED = "rate_limit"
+# The Content-Type of JSON answers while the json_charset setting is on (the default).
+JSON_CHARSET_TYPE = f"{JSON_TYPE}; charset=utf-8"
 
 
 def endpoint_kind(path: str) -> str:
@@ -40,7 +43,7 @@ class Dispatcher:
     def __init__(self, state: EmulatorState, token_endpoint: TokenEndpoint, control: Callable[[Request], Response]):
         self._state = state
         self._token_endpoint = token_endpoint
-        self._api = SecretsApi(state.stores, state.tokens, state.settings)
+        self._api = Gateway(state.stores, state.groups, state.tokens, state.settings)
         self._control = control
 
     def handle(self, request: Request) -> Response | None:
@@ -75,6 +78,12 @@ class Dispatcher:
         return rule.apply(operation)
 
     def _route(self, request: Request, endpoint: str) -> Response:
+        response = self._answer(request, endpoint)
+        if response.content_type == JSON_TYPE and self._state.settings.current.json_charset:
+            response.content_type = JSON_CHARSET_TYPE
+        return response
+
+    def _answer(self, request: Request, endpoint: str) -> Response:
         if endpoint == "token":
             return self._token_endpoint.handle(request)
         if request.listener == MTLS_LISTENER:

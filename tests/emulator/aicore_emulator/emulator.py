@@ -11,6 +11,7 @@ listener that demands a client certificate (X.509 service keys). Everything bind
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from secrets import token_urlsafe
 from typing import TYPE_CHECKING
 
@@ -20,7 +21,8 @@ from .dispatch import Dispatcher
 from .http_server import Listener, start_listener
 from .messages import MTLS_LISTENER, PLAIN_LISTENER, TLS_LISTENER
 from .oauth import TokenEndpoint
-from .scopes import parse_scope
+from .resource_groups import check_seeded_ids
+from .scopes import parse_scope, resource_group_of
 from .seeding import parse_seed_document, parse_seed_secrets
 from .state import EmulatorState
 
@@ -41,8 +43,13 @@ class Emulator:
         client_secret: str | None = None,
         latency: float = 0.0,
         tls_dir: str | None = None,
+        resource_groups: Iterable[str] = (),
     ):
         """``tls_dir``: where to create the certificate directory (default: the system temp dir).
+
+        ``resource_groups``: the groups the tenant has at start and after every reset, besides
+        ``default`` (which it always has). ``STANDARD_RESOURCE_GROUPS`` is the list the
+        launchers use.
 
         Test runners that end processes without teardown (ansible-test units forks every
         test) should point it at a directory they clean up themselves.
@@ -52,7 +59,10 @@ class Emulator:
         self.client_id = client_id
         # Random per instance, and long, so leak scans can search output for it.
         self.client_secret = client_secret or token_urlsafe(32)
-        self._state = EmulatorState(settings=SettingsHolder(Settings(latency=check_number("latency", latency))))
+        self._state = EmulatorState(
+            settings=SettingsHolder(Settings(latency=check_number("latency", latency))),
+            startup_resource_groups=tuple(resource_groups),
+        )
         token_endpoint = TokenEndpoint(self._state.tokens, self._state.settings, self.client_id, self.client_secret)
         self._dispatcher = Dispatcher(self._state, token_endpoint, ControlApi(self).handle)
         self._listeners: dict[str, Listener] = {}
@@ -171,19 +181,20 @@ class Emulator:
     # Steering (the control endpoints call exactly these)
 
     def reset(self) -> None:
-        """Empty every store, the log and the fault rules; restore start-up settings."""
+        """Empty every store, the log and the fault rules; restore start-up settings and groups."""
         self._state.reset()
 
     def seed(self, scope: str, secrets: list[dict]) -> None:
-        """Put secrets into one scope's store, replacing same-named ones."""
+        """Put secrets into one scope's store, replacing same-named ones; creates an ``rg:`` scope's group."""
         self._put(parse_scope(scope), parse_seed_secrets(secrets))
 
     def seed_document(self, document: object) -> int:
         """Apply a seed document (see ``seeding``); returns how many secrets were seeded."""
-        entries = parse_seed_document(document)
-        for scope, seeded in entries:
+        parsed = parse_seed_document(document)
+        self.add_resource_groups(parsed.resource_groups)
+        for scope, seeded in parsed.secrets:
             self._put(scope, seeded)
-        return sum(len(seeded) for _scope, seeded in entries)
+        return sum(len(seeded) for _scope, seeded in parsed.secrets)
 
     def seed_file(self, path: str) -> int:
         """Apply a seed document stored as JSON."""
@@ -191,8 +202,25 @@ class Emulator:
             return self.seed_document(json.load(handle))
 
     def _put(self, scope: str, seeded: list) -> None:
+        group = resource_group_of(scope)
+        if group is not None:
+            self.add_resource_groups([group])
         for secret in seeded:
             self._state.stores.put(scope, secret)
+
+    def add_resource_groups(self, ids: Iterable[str]) -> None:
+        """Make these groups exist at once (PROVISIONED); existing ones stay as they are."""
+        for group_id in check_seeded_ids(list(ids)):
+            self._state.groups.ensure(group_id)
+
+    def resource_groups(self) -> list[dict]:
+        """Every group as the API shows it, plus ``deleting`` (a deletion is pending)."""
+        return self._state.groups.snapshot()
+
+    @property
+    def startup_resource_groups(self) -> list[str]:
+        """``default`` and the groups given at start: what reset returns to."""
+        return self._state.groups.startup
 
     def store(self, scope: str | None = None) -> dict:
         """``{name: {"data", "labels", "createdAt"}}`` of a scope, or ``{scope: ...}`` of all."""

@@ -4,8 +4,8 @@
 
 A fault rule matches requests by method, path regex and endpoint kind, lets its first
 ``skip`` matches pass, then applies its action ``times`` times (-1: forever). An action
-wraps the real operation, so "drop after" and "stall after" really do the work before
-misbehaving, the case where a client must not blindly repeat a write.
+wraps the real operation, so "respond after", "drop after" and "stall after" really do
+the work before misbehaving, the case where a client must not blindly repeat a write.
 """
 
 from __future__ import annotations
@@ -65,6 +65,12 @@ def _respond(rule: FaultRule, _operation: Operation) -> Response:
     return verbatim_response(rule.status, rule.body, rule.content_type, rule.headers)
 
 
+def _respond_after(rule: FaultRule, operation: Operation) -> Response:
+    """Do the operation, then answer what the rule says (a gateway error after the work was done)."""
+    operation()
+    return _respond(rule, operation)
+
+
 def _drop(_rule: FaultRule, _operation: Operation) -> None:
     """Close the connection at once; nothing was done."""
 
@@ -94,6 +100,7 @@ def _delay(rule: FaultRule, operation: Operation) -> Response:
 
 _ACTIONS: dict[str, Callable[[FaultRule, Operation], Response | None]] = {
     "respond": _respond,
+    "respond_after": _respond_after,
     "drop": _drop,
     "drop_after": _drop_after,
     "stall": _stall,

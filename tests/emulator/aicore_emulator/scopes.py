@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Which secret store a request addresses, from its scope headers.
 
-AI Core documents three header combinations (docs/ai-core-api.md, Headers). Anything else is
+AI Core documents three header combinations (see docs/ai-core-api.md). Anything else is
 "unspecified" there; the emulator refuses it with 400 ``InvalidScope`` so that a client
 that guesses a scope fails loudly in tests instead of silently writing somewhere.
 
@@ -56,9 +56,14 @@ def scope_or_none(request: Request) -> str | None:
         return None
 
 
+def is_scope_group_id(text: object) -> bool:
+    """Whether ``text`` passes the lenient check of resource group ids in scopes."""
+    return isinstance(text, str) and _RESOURCE_GROUP_ID.fullmatch(text) is not None
+
+
 def resource_group_scope(group: str) -> str:
     """The scope string of a resource group, after checking its id."""
-    if not _RESOURCE_GROUP_ID.fullmatch(group):
+    if not is_scope_group_id(group):
         raise invalid_scope(f"invalid resource group id {group!r}")
     return RESOURCE_GROUP_PREFIX + group
 

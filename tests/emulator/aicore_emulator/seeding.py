@@ -2,32 +2,55 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """How tests describe secrets that exist before a run (control API, ``--seed`` files).
 
-A seed document is ``{"scope": "rg:default", "secrets": [...]}`` or a list of those. A
-secret is ``{"name", "data"?, "plain_data"?, "labels"?, "createdAt"?}``: ``data`` values
-are base64 already, ``plain_data`` values are text that is base64-encoded here. Seeds go
-through the API's own checks, so a test cannot start from a state AI Core would refuse.
+A seed document is ``{"scope": "rg:default", "secrets": [...]}`` or a list of those; an
+entry may instead (or also) carry ``"resource_groups": [ids]``, groups to create without
+secrets. Seeding into ``rg:<id>`` creates that group too (see ``Emulator``). A secret is
+``{"name", "data"?, "plain_data"?, "labels"?, "createdAt"?}``: ``data`` values are base64
+already, ``plain_data`` values are text that is base64-encoded here. Secrets go through the
+API's own checks, so a test cannot start from secrets AI Core would refuse; group ids only
+through the looser scope rule (see ``resource_groups.check_seeded_ids``).
 """
 
 from __future__ import annotations
 
 import base64
 
+from dataclasses import dataclass, field
+
+from .resource_groups import check_seeded_ids
 from .scopes import parse_scope
 from .store import Secret
 from .validation import check_data, check_fields, check_labels, check_name
 
 
-def parse_seed_document(document: object) -> list[tuple[str, list[Secret]]]:
-    """``[(scope, secrets)]`` from a seed document; raises ``ApiError`` or ValueError."""
-    entries = document if isinstance(document, list) else [document]
-    return [_parse_entry(entry) for entry in entries]
+@dataclass
+class SeedDocument:
+    """What a seed document asks for: resource groups to create, and secrets per scope."""
+
+    resource_groups: list[str] = field(default_factory=list)
+    secrets: list[tuple[str, list[Secret]]] = field(default_factory=list)
 
 
-def _parse_entry(entry: object) -> tuple[str, list[Secret]]:
+def parse_seed_document(document: object) -> SeedDocument:
+    """The parsed document; raises ``ApiError`` or ValueError and then nothing is applied."""
+    parsed = SeedDocument()
+    for entry in document if isinstance(document, list) else [document]:
+        _parse_entry(entry, parsed)
+    return parsed
+
+
+def _parse_entry(entry: object, parsed: SeedDocument) -> None:
     if not isinstance(entry, dict):
         raise ValueError(f"a seed entry must be an object with scope and secrets, got {entry!r}")
-    check_fields(entry, required={"scope", "secrets"}, optional=set())
-    return parse_scope(entry["scope"]), parse_seed_secrets(entry["secrets"])
+    check_fields(entry, required=set(), optional={"scope", "secrets", "resource_groups"})
+    groups = entry.get("resource_groups", [])
+    if not isinstance(groups, list):
+        raise ValueError("resource_groups must be a list of resource group ids")
+    parsed.resource_groups.extend(check_seeded_ids(groups))
+    if "scope" in entry or "secrets" in entry or not groups:
+        check_fields(entry, required={"scope", "secrets"}, optional={"resource_groups"})
+        scope = parse_scope(entry["scope"])
+        parsed.secrets.append((scope, parse_seed_secrets(entry["secrets"])))
 
 
 def parse_seed_secrets(secrets: object) -> list[Secret]:

@@ -4,18 +4,23 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
 
 from .config import Settings, SettingsHolder
 from .faults import FaultBook, RateLimiter
 from .request_log import RequestLog
+from .resource_groups import ResourceGroupRegistry
 from .store import SecretStores
 from .tokens import TokenRegistry
 
 
 @dataclass
 class EmulatorState:
-    """Settings, secrets, tokens, fault rules, rate limit window and request log."""
+    """Settings, secrets, resource groups, tokens, fault rules, rate limit window and request log.
+
+    ``startup_resource_groups``: the groups (besides ``default``) the tenant has at start and
+    again after every reset.
+    """
 
     settings: SettingsHolder = field(default_factory=lambda: SettingsHolder(Settings()))
     stores: SecretStores = field(default_factory=SecretStores)
@@ -23,6 +28,11 @@ class EmulatorState:
     faults: FaultBook = field(default_factory=FaultBook)
     rate_limiter: RateLimiter = field(default_factory=RateLimiter)
     log: RequestLog = field(default_factory=RequestLog)
+    startup_resource_groups: InitVar[tuple[str, ...]] = ()
+    groups: ResourceGroupRegistry = field(init=False)
+
+    def __post_init__(self, startup_resource_groups: tuple[str, ...]) -> None:
+        self.groups = ResourceGroupRegistry(self.stores, startup_resource_groups)
 
     def reset(self) -> None:
         """Back to the start-up state between tests.
@@ -32,6 +42,7 @@ class EmulatorState:
         """
         self.settings.reset()
         self.stores.clear()
+        self.groups.reset()
         self.faults.clear()
         self.rate_limiter.reset()
         self.log.clear()

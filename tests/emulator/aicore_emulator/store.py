@@ -14,7 +14,7 @@ import threading
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from .scopes import TENANT_WIDE, resource_group_of
+from .scopes import TENANT_WIDE
 
 TENANT_WIDE_LIMIT = 5
 
@@ -127,10 +127,10 @@ class SecretStores:
         with self._lock:
             return {scope: {name: secret.snapshot() for name, secret in secrets.items()} for scope, secrets in self._scopes.items()}
 
-    def resource_groups(self) -> list[str]:
-        """Ids of the resource groups that have a store, for tenant-wide sync status."""
+    def drop_scope(self, scope: str) -> None:
+        """Forget every secret of one scope (its resource group is gone)."""
         with self._lock:
-            return sorted(group for group in map(resource_group_of, self._scopes) if group)
+            self._scopes.pop(scope, None)
 
     def clear(self) -> None:
         """Forget every secret of every scope."""

@@ -1,6 +1,6 @@
 # Copyright: contributors to sap_aicore.admin
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The server-side checks of generic secret names, data and labels (docs/ai-core-api.md, Limits).
+"""The server-side checks of generic secret names, data and labels (docs/ai-core-api.md, Constraints).
 
 Every check raises ``ApiError`` (400) with a code that names the field, so a test can
 tell which rule a client broke.

@@ -6,6 +6,9 @@ import pytest
 
 from aicore_emulator import Emulator  # on sys.path through tests/unit/conftest.py
 
+# Groups the tenant has besides default; every other group does not exist.
+STARTUP_RESOURCE_GROUPS = ("team-b",)
+
 
 @pytest.fixture(scope="session")
 def emulator(tmp_path_factory):
@@ -15,7 +18,7 @@ def emulator(tmp_path_factory):
     fixture then starts once per test and never stops: its certificate directory goes
     where pytest cleans up, not into the system temp dir.
     """
-    with Emulator(tls=True, tls_dir=str(tmp_path_factory.getbasetemp())) as running:
+    with Emulator(tls=True, tls_dir=str(tmp_path_factory.getbasetemp()), resource_groups=STARTUP_RESOURCE_GROUPS) as running:
         yield running
 
 

@@ -12,6 +12,8 @@ import time
 import pytest
 import requests
 
+from aicore_emulator import STANDARD_RESOURCE_GROUPS  # on sys.path through tests/unit/conftest.py
+
 EMULATOR_DIR = os.path.abspath(os.path.join(os.path.dirname(__file__), os.pardir, os.pardir, "emulator"))
 SERVE = os.path.join(EMULATOR_DIR, "serve.py")
 WITH_EMULATOR = os.path.join(EMULATOR_DIR, "with_emulator.py")
@@ -83,8 +85,39 @@ def test_with_emulator_exports_writes_config_and_passes_the_exit_status(tmp_path
     assert {"AICORE_EMULATOR_URL", "AICORE_EMULATOR_AUTH_URL", "AICORE_EMULATOR_MTLS_URL", "AICORE_EMULATOR_CA_FILE",
             "AICORE_EMULATOR_UNTRUSTED_CLIENT_KEY"} <= set(env)
     config = dict(line.split(": ", 1) for line in given["config"].splitlines() if not line.startswith("#"))
-    assert {name: json.loads(value) for name, value in config.items()} == {name.lower(): value for name, value in env.items()}
+    expected = {name.lower(): value for name, value in env.items()}
+    expected["aicore_emulator_resource_groups"] = ["default", *STANDARD_RESOURCE_GROUPS]
+    assert {name: json.loads(value) for name, value in config.items()} == expected
     assert not config_path.exists() and not os.path.exists(env["AICORE_EMULATOR_DIR"])
+
+
+def test_resource_group_options_replace_the_standard_list(tmp_path):
+    given_path, config_path = tmp_path / "given.json", tmp_path / "integration_config.yml"
+    argv = [sys.executable, WITH_EMULATOR, "--resource-group", "team-a", "--resource-group", "ml.prod", "--integration-config", str(config_path),
+            "--", sys.executable, "-c", CHILD, str(given_path), str(config_path)]
+    assert subprocess.run(argv, timeout=TIMEOUT * 2, check=False).returncode == 7
+    config = json.loads(given_path.read_text())["config"]
+    assert 'aicore_emulator_resource_groups: ["default", "team-a", "ml.prod"]' in config.splitlines()
+
+
+def test_serve_starts_with_the_given_resource_groups(tmp_path):
+    ready = tmp_path / "ready.json"
+    with subprocess.Popen([sys.executable, SERVE, "--ready-file", str(ready), "--resource-group", "solo"], stderr=subprocess.PIPE) as process:
+        try:
+            wait_for(ready)
+            url = json.loads(ready.read_text())["AICORE_EMULATOR_URL"]
+            groups = requests.get(f"{url}/_emulator/resource_groups", timeout=TIMEOUT).json()["resource_groups"]
+            process.send_signal(signal.SIGTERM)
+            assert process.wait(timeout=TIMEOUT) == 0
+        finally:
+            process.kill()
+    assert [group["resourceGroupId"] for group in groups] == ["default", "solo"]
+
+
+def test_a_bad_resource_group_option_is_a_usage_error():
+    finished = subprocess.run([sys.executable, WITH_EMULATOR, "--resource-group", "my group", "--", "true"],
+                              capture_output=True, text=True, timeout=TIMEOUT, check=False)
+    assert finished.returncode == 2 and "--resource-group" in finished.stderr
 
 
 def test_with_emulator_forwards_sigterm_and_still_cleans_up(tmp_path):

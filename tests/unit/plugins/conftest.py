@@ -7,8 +7,13 @@ import pytest
 from aicore_emulator import Emulator  # on sys.path through tests/unit/conftest.py
 
 
+# The resource groups the client tests address (besides default, which every tenant has).
+# Any other group does not exist, and the emulator answers for it as a tenant would.
+RESOURCE_GROUPS = ("fuzz",)
+
+
 @pytest.fixture(scope="module")
 def aicore():
-    """An emulator on 127.0.0.1 for the whole test module."""
-    with Emulator() as running:
+    """An emulator on 127.0.0.1 for the whole test module; ``reset`` returns to RESOURCE_GROUPS."""
+    with Emulator(resource_groups=RESOURCE_GROUPS) as running:
         yield running
