@@ -2,6 +2,7 @@
 #
 #   make demo    run examples/cleanup_demo.yml twice against the local AI Core emulator
 #   make test    every quality gate, then a summary table (tests/tools/run_gates.py)
+#   make check   the quick verdict while developing: sanity, units (ansible-core 2.21) and ansible-lint
 #
 # Nothing needs installing by hand: the targets build the two pinned virtual
 # environments they use (.venv: ansible-core 2.21 on Python 3.13; .venv-2.18:
@@ -23,11 +24,12 @@ INSTALLED   := $(COLLECTIONS)/ansible_collections/sap_aicore/admin
 VERSION     := $(shell sed -n 's/^version: *//p' galaxy.yml)
 TARBALL     := dist/sap_aicore-admin-$(VERSION).tar.gz
 
-.PHONY: help venv venv-2.18 build install demo test lint molecule ee docs bench clean
+.PHONY: help venv venv-2.18 build install demo test check lint molecule ee docs bench clean
 
 help:
 	@echo "make demo       run the cleanup demo against the local AI Core emulator"
 	@echo "make test       run every gate (build, sanity, units, integration, lint, emulator, demo) and summarise"
+	@echo "make check      quick verdict (a few minutes): sanity-2.21, units-2.21 and ansible-lint gates, summarised"
 	@echo "make venv       .venv      (Python 3.13, ansible-core 2.21, tests/requirements.txt)"
 	@echo "make venv-2.18  .venv-2.18 (Python 3.11, ansible-core 2.18, tests/requirements-2.18.txt)"
 	@echo "make build      dist/sap_aicore-admin-$(VERSION).tar.gz"
@@ -68,6 +70,10 @@ demo: install
 # GATES="sanity-2.21 units-2.21" runs only those (tests/tools/run_gates.py --list).
 test: venv venv-2.18
 	$(VENV)/bin/python tests/tools/run_gates.py $(GATES)
+
+# The gates a developer reruns on every change; no emulator-driven playbooks, no second ansible-core.
+check: venv
+	$(VENV)/bin/python tests/tools/run_gates.py sanity-2.21 units-2.21 ansible-lint
 
 lint: install
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" ANSIBLE_COLLECTIONS_PATH="$(CURDIR)/$(COLLECTIONS)" $(VENV)/bin/ansible-lint
