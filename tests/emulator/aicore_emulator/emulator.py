@@ -255,6 +255,8 @@ class Emulator:
         config = document.get("config") or {}
         if not isinstance(config, dict):
             raise ValueError("config must be an object of settings")
+        if not isinstance(document.get("reset", True), bool):
+            raise ValueError(f"reset must be true or false, got {document['reset']!r}")
         if document.get("reset", True):
             self.reset()
         self.configure(**config)

@@ -59,7 +59,7 @@ def test_setup_with_an_empty_body_object_is_a_reset(emulator):
 
 
 def test_setup_refuses_unknown_fields_and_bad_parts_with_400(emulator):
-    for body in ({"reset": True, "seeds": []}, [], {"config": ["token_ttl"]}, {"config": {"no_such_setting": 1}},
+    for body in ({"reset": True, "seeds": []}, {"reset": "False"}, [], {"config": ["token_ttl"]}, {"config": {"no_such_setting": 1}},
                  {"seed": {"scope": "rg:x"}}, {"faults": {"action": "explode"}}):
         answer = control(emulator, "POST", "setup", json=body)
         assert answer.status_code == 400, body
