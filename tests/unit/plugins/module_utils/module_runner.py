@@ -26,12 +26,12 @@ def module_args(args):
         with patch_module_args(args):
             yield
         return
-    saved = basic._ANSIBLE_ARGS
-    basic._ANSIBLE_ARGS = json.dumps({"ANSIBLE_MODULE_ARGS": args}).encode("utf-8")
+    saved = basic._ANSIBLE_ARGS  # pylint: disable=protected-access
+    basic._ANSIBLE_ARGS = json.dumps({"ANSIBLE_MODULE_ARGS": args}).encode("utf-8")  # pylint: disable=protected-access
     try:
         yield
     finally:
-        basic._ANSIBLE_ARGS = saved
+        basic._ANSIBLE_ARGS = saved  # pylint: disable=protected-access
 
 
 def run_module(module, args, capsys, check_mode=False, no_log=False):
