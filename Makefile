@@ -2,6 +2,7 @@
 #
 #   make demo    run examples/cleanup_demo.yml twice against the local AI Core emulator
 #   make test    every quality gate, then a summary table (tests/tools/run_gates.py)
+#   make check   the quick verdict while developing: sanity, units (ansible-core 2.21) and ansible-lint
 #
 # Nothing needs installing by hand: the targets build the two pinned virtual
 # environments they use (.venv: ansible-core 2.21 on Python 3.13; .venv-2.18:
@@ -23,11 +24,12 @@ INSTALLED   := $(COLLECTIONS)/ansible_collections/sap_aicore/admin
 VERSION     := $(shell sed -n 's/^version: *//p' galaxy.yml)
 TARBALL     := dist/sap_aicore-admin-$(VERSION).tar.gz
 
-.PHONY: help venv venv-2.18 build install demo test test-live lint molecule ee docs bench clean
+.PHONY: help venv venv-2.18 build install demo test check test-live lint molecule ee docs bench clean
 
 help:
 	@echo "make demo       run the cleanup demo against the local AI Core emulator"
 	@echo "make test       run every gate (build, sanity, units, integration, lint, emulator, demo) and summarise"
+	@echo "make check      quick verdict (a few minutes): sanity-2.21, units-2.21 and ansible-lint gates, summarised"
 	@echo "make test-live AICORE_LIVE_RESOURCE_GROUP=<scratch group>  ask a real AI Core (AICORE_SERVICE_KEY) what it"
 	@echo "                answers; writes build/live/report.{md,json} (docs/ai-core-api.md#asking-the-real-service)"
 	@echo "make venv       .venv      (Python 3.13, ansible-core 2.21, tests/requirements.txt)"
@@ -70,6 +72,10 @@ demo: install
 # GATES="sanity-2.21 units-2.21" runs only those (tests/tools/run_gates.py --list).
 test: venv venv-2.18
 	$(VENV)/bin/python tests/tools/run_gates.py $(GATES)
+
+# The gates a developer reruns on every change; no emulator-driven playbooks, no second ansible-core.
+check: venv
+	$(VENV)/bin/python tests/tools/run_gates.py sanity-2.21 units-2.21 ansible-lint
 
 # Opt-in, never part of `make test`: a real tenant, a service key and a scratch group the user names
 # (AICORE_LIVE_TENANT_WIDE=yes also creates and deletes one tenant-wide secret). No install needed:

@@ -13,6 +13,14 @@ Logs: tests/output/gates/<gate>.log holds each gate's full output; ansible-test'
 own results (junit, bot, ...) are copied to tests/output/ansible-test/<gate>/.
 ansible-test runs from the installed copy, build/collections/ansible_collections/
 sap_aicore/admin, as it must run from inside an ansible_collections/ tree.
+
+The two integration gates run at the same time: their playbooks spend most of their
+time waiting (on the emulator, on the sleeps of the resilience tests), so on two cores
+the pair takes little longer than the slower one. Each has its own emulator (free ports,
+its own secret) and its own installed copy: ansible-test keeps its venvs, temporary files
+and results in the copy's tests/output/, and the launcher writes the copy's
+integration_config.yml. Their console lines are prefixed with the gate's name; the logs
+and the summary are per gate as always.
 """
 
 import os
@@ -27,6 +35,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 INSTALLED = ROOT / 'build/collections/ansible_collections/sap_aicore/admin'
+# A second copy of the installed collection, for the integration gate that runs beside the other one.
+INSTALLED_COPY = ROOT / 'build/collections-2.18/ansible_collections/sap_aicore/admin'
 OUTPUT = ROOT / 'tests/output'
 VENV = ROOT / '.venv'          # ansible-core 2.21, Python 3.13
 VENV_218 = ROOT / '.venv-2.18'  # ansible-core 2.18, Python 3.11
@@ -35,6 +45,7 @@ GATE_TIMEOUT = 20 * 60          # seconds; a hung gate is killed and fails
 # Lines that pip prints for every package because of this machine's pip
 # configuration (an extra index that does not exist): kept in the logs, not on the console.
 CONSOLE_NOISE = ("WARNING: Location 'file:///opt/",)
+CONSOLE = threading.Lock()  # whole lines only, when gates run at the same time
 
 
 @dataclass
@@ -46,6 +57,7 @@ class Gate:
     needs_install: bool = False        # runs against the installed copy
     env: dict = field(default_factory=dict)
     ansible_test_output: bool = False  # copy the installed copy's tests/output afterwards
+    together: str = ''                 # gates with the same value run at the same time
     result: str = field(default='not run')
     seconds: float = 0.0
 
@@ -54,11 +66,11 @@ def ansible_test(venv, python, *args):
     return [str(venv / 'bin/ansible-test'), *args, '--venv', '--python', python]
 
 
-def with_emulator(*argv):
+def with_emulator(installed, *argv):
     """Start the local AI Core emulator (with its TLS and mutual-TLS listeners, for the tls and x509 targets),
-    write the integration vars into the installed copy, run argv."""
+    write the integration vars into that installed copy, run argv."""
     return [str(VENV / 'bin/python'), str(ROOT / 'tests/emulator/with_emulator.py'), '--tls',
-            '--integration-config', str(INSTALLED / 'tests/integration/integration_config.yml'),
+            '--integration-config', str(installed / 'tests/integration/integration_config.yml'),
             '--', *argv]
 
 
@@ -74,10 +86,10 @@ def gates():
              **installed),
         Gate('units-2.18', ansible_test(VENV_218, '3.11', 'units', 'tests/unit/plugins/'), venv=VENV_218,
              ansible_test_output=True, **installed),
-        Gate('integration-2.21', with_emulator(*ansible_test(VENV, '3.13', 'integration', '--continue-on-error')),
-             ansible_test_output=True, **installed),
-        Gate('integration-2.18', with_emulator(*ansible_test(VENV_218, '3.11', 'integration', '--continue-on-error')), venv=VENV_218,
-             ansible_test_output=True, **installed),
+        Gate('integration-2.21', with_emulator(INSTALLED, *ansible_test(VENV, '3.13', 'integration', '--continue-on-error')),
+             ansible_test_output=True, together='integration', **installed),
+        Gate('integration-2.18', with_emulator(INSTALLED_COPY, *ansible_test(VENV_218, '3.11', 'integration', '--continue-on-error')),
+             venv=VENV_218, ansible_test_output=True, together='integration', cwd=INSTALLED_COPY, needs_install=True),
         # The playbooks' FQCNs resolve against the installed copy (.ansible-lint keeps ansible-lint offline).
         Gate('ansible-lint', [str(VENV / 'bin/ansible-lint'), '--profile', 'production'], needs_install=True,
              env={'ANSIBLE_COLLECTIONS_PATH': str(INSTALLED.parents[2])}),
@@ -100,7 +112,15 @@ def gates():
     ]
 
 
-def run(gate, log_path):
+def copy_installed(target):
+    """A fresh copy of the installed collection at target, without ansible-test's files of the installed one."""
+    shutil.rmtree(target.parents[2], ignore_errors=True)
+    shutil.copytree(INSTALLED, target, symlinks=True,
+                    ignore=lambda folder, names: [n for n in names if n == '.git' or Path(folder, n) == INSTALLED / 'tests/output'])
+    print(f"copied {INSTALLED.relative_to(ROOT)} to {target.relative_to(ROOT)}", flush=True)
+
+
+def run(gate, log_path, prefix=''):
     env = dict(os.environ, PATH=f"{gate.venv / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}", **gate.env)
     env.pop('VIRTUAL_ENV', None)
     with open(log_path, 'w', encoding='utf-8') as log:
@@ -139,8 +159,9 @@ def run(gate, log_path):
                 line = raw.decode('utf-8', 'replace')
                 log.write(line)
                 if not line.startswith(CONSOLE_NOISE):
-                    sys.stdout.write(line)
-                    sys.stdout.flush()
+                    with CONSOLE:
+                        sys.stdout.write(prefix + line)
+                        sys.stdout.flush()
             status = proc.wait()
         finally:
             watchdog.cancel()
@@ -154,6 +175,12 @@ def run(gate, log_path):
         if results.is_dir():
             shutil.copytree(results, keep, ignore=shutil.ignore_patterns('.tmp'))
     return 'passed' if status == 0 else f'FAILED ({status})'
+
+
+def run_timed(gate, prefix):
+    t0 = time.monotonic()
+    gate.result = run(gate, OUTPUT / 'gates' / f"{gate.name.replace('+', '-')}.log", prefix)
+    gate.seconds = time.monotonic() - t0
 
 
 def main(argv):
@@ -173,14 +200,29 @@ def main(argv):
 
     started = time.monotonic()
     install_failed = False
+    done = set()
     for gate in selected:
-        print(f"\n===== {gate.name} =====\n$ cd {gate.cwd} && {' '.join(gate.argv)}", flush=True)
-        if gate.needs_install and (install_failed or not (INSTALLED / 'MANIFEST.json').is_file()):
-            gate.result = 'SKIPPED (no installed collection)'
+        if gate.name in done:
             continue
-        t0 = time.monotonic()
-        gate.result = run(gate, OUTPUT / 'gates' / f"{gate.name.replace('+', '-')}.log")
-        gate.seconds = time.monotonic() - t0
+        batch = [g for g in selected if g.together and g.together == gate.together] if gate.together else [gate]
+        done.update(g.name for g in batch)
+        runnable = []
+        for member in batch:
+            print(f"\n===== {member.name} =====\n$ cd {member.cwd} && {' '.join(member.argv)}", flush=True)
+            if member.needs_install and (install_failed or not (INSTALLED / 'MANIFEST.json').is_file()):
+                member.result = 'SKIPPED (no installed collection)'
+            else:
+                runnable.append(member)
+        if any(member.cwd == INSTALLED_COPY for member in runnable):
+            copy_installed(INSTALLED_COPY)  # before any member starts writing into the installed copy
+        if len(runnable) > 1:
+            print(f"\n===== {', '.join(g.name for g in runnable)}: at the same time, lines prefixed [gate] =====", flush=True)
+        threads = [threading.Thread(target=run_timed, args=(member, '[%s] ' % member.name if len(runnable) > 1 else ''))
+                   for member in runnable]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
         if gate.name == 'build+install' and gate.result != 'passed':
             install_failed = True
 

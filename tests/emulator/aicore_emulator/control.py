@@ -40,6 +40,8 @@ class ControlApi:
             ("POST", "/_emulator/config"): self._configure,
             ("GET", "/_emulator/tokens"): lambda _request: {"tokens": emulator.issued_tokens()},
             ("POST", "/_emulator/tokens/expire"): self._expire_tokens,
+            ("POST", "/_emulator/setup"): lambda request: {"ok": True, **emulator.setup(_json_body(request))},
+            ("GET", "/_emulator/state"): lambda _request: emulator.state(),
         }
 
     def handle(self, request: Request) -> Response:

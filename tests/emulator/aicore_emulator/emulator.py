@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
 DEFAULT_CLIENT_ID = "sb-emulator-client!t1"
 ENV_PREFIX = "AICORE_EMULATOR_"
+SETUP_FIELDS = frozenset(("reset", "config", "faults", "seed"))
 
 
 class Emulator:
@@ -263,3 +264,38 @@ class Emulator:
     def issued_tokens(self) -> list[str]:
         """Every access token ever issued, for leak scans."""
         return self._state.tokens.issued()
+
+    # One request per step of a test (the control API's /setup and /state)
+
+    def setup(self, document: object) -> dict:
+        """Arrange a test in one call: ``{"reset"?, "config"?, "faults"?, "seed"?}``.
+
+        Applied in that order: reset (default true; false keeps stores, faults and settings),
+        settings changes, fault rules (one or a list), a seed document; the request log is
+        emptied last, so that it holds only what the test does next. Returns how many secrets
+        were seeded and the settings and fault rules now in force.
+        """
+        if not isinstance(document, dict):
+            raise ValueError("the setup body must be an object with reset, config, faults and seed")
+        unknown = sorted(set(document) - SETUP_FIELDS)
+        if unknown:
+            raise ValueError(f"unknown setup fields {unknown}; known: {sorted(SETUP_FIELDS)}")
+        config = document.get("config") or {}
+        if not isinstance(config, dict):
+            raise ValueError("config must be an object of settings")
+        if not isinstance(document.get("reset", True), bool):
+            raise ValueError(f"reset must be true or false, got {document['reset']!r}")
+        if document.get("reset", True):
+            self.reset()
+        self.configure(**config)
+        if document.get("faults"):
+            self.add_fault(document["faults"])
+        seeded = self.seed_document(document["seed"]) if document.get("seed") else 0
+        self.clear_log()
+        return {"seeded": seeded, "config": self.config(), "faults": self.faults()}
+
+    def state(self) -> dict:
+        """What a test checks afterwards, in one call: the request log and each scope's sorted names."""
+        stores = self.store()
+        return {"requests": self.log(), "stores": {scope: sorted(secrets) for scope, secrets in stores.items()}}
+
