@@ -4,12 +4,12 @@
 
 import pytest
 
-from aicore_emulator import Emulator  # on sys.path through tests/unit/conftest.py
+from aicore_emulator import STANDARD_RESOURCE_GROUPS, Emulator  # on sys.path through tests/unit/conftest.py
 
 
 # The resource groups the client tests address (besides default, which every tenant has).
 # Any other group does not exist, and the emulator answers for it as a tenant would.
-RESOURCE_GROUPS = ("fuzz",)
+RESOURCE_GROUPS = (*STANDARD_RESOURCE_GROUPS, "fuzz")  # the groups the integration targets find, and the fuzz tests' own
 
 
 @pytest.fixture(scope="module")

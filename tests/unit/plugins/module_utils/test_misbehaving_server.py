@@ -247,7 +247,8 @@ def test_odd_error_body_is_quoted_for_what_it_says(server, capsys, name, body, p
     assert [(item["name"], item["action"]) for item in result["secrets"]] == [(name, "failed")]
     assert re.search("HTTP 400", result["secrets"][0]["error"])
     assert len(result["msg"]) < 1000
-    assert [(record["method"], record["status"]) for record in api_log(server)] == [("DELETE", 400)]
+    # a 400 in a scope not yet proven is checked against the resource group once, so it can name the group if need be
+    assert [(record["method"], record["status"]) for record in api_log(server)] == [("DELETE", 400), ("GET", 200)]
 
 
 # Token answers (200) without a usable access_token: nothing is sent to the API
