@@ -162,7 +162,7 @@ EXAMPLES = r"""
       - ci-run-1043
     state: absent
     concurrency: 4
-    resource_group: ci
+    resource_group: ci-runs
     service_key: /etc/aicore/service-key.json
   register: cleanup
 
@@ -216,7 +216,7 @@ msg:
   description: A summary of what was done.
   returned: always
   type: str
-  sample: "deleted 2, already absent 1 (3 secrets in resource group ci)"
+  sample: "deleted 2, already absent 1 (3 secrets in resource group ci-runs)"
 """
 
 from ansible_collections.sap_aicore.admin.plugins.module_utils._batch import run_each
