@@ -40,7 +40,7 @@ INSTALLED_COPY = ROOT / 'build/collections-2.18/ansible_collections/sap_aicore/a
 OUTPUT = ROOT / 'tests/output'
 VENV = ROOT / '.venv'          # ansible-core 2.21, Python 3.13
 VENV_218 = ROOT / '.venv-2.18'  # ansible-core 2.18, Python 3.11
-GATE_TIMEOUT = 20 * 60          # seconds; a hung gate is killed and fails
+GATE_TIMEOUT = 35 * 60          # seconds; a hung gate is killed and fails (the integration pair shares two cores)
 
 # Lines that pip prints for every package because of this machine's pip
 # configuration (an extra index that does not exist): kept in the logs, not on the console.
