@@ -66,7 +66,7 @@ options:
     description:
       - How an existing secret is handled with O(state=present).
       - V(fingerprint) updates it only when its data or labels differ from the task's. The data is compared
-        through the label C(ext.ai.sap.com/ansible-fingerprint): a keyed HMAC-SHA256 when O(fingerprint_key) is set,
+        through the label C(ext.ai.sap.com/ansible-fingerprint), a keyed HMAC-SHA256 when O(fingerprint_key) is set,
         else a salted scrypt hash of the encoded data; the label records its own scheme and parameters.
         A secret without that label (for example, made by another tool) is updated once, then left alone while
         the task stays the same. What a reader of labels can learn in each case is described in the collection's
@@ -82,10 +82,10 @@ options:
         (for example a random value made once with C(openssl rand -base64 32)) and to stay the same across runs.
       - When set, the label is a keyed HMAC-SHA256 of the data with a random salt per run. Without the key
         nobody can test a guess of the data against the label.
-      - When not set, the label is a salted scrypt hash (N=2^17, r=8, p=1, OWASP's minimum for password storage):
+      - When not set, the label is a salted scrypt hash (N=2^17, r=8, p=1, OWASP's minimum for password storage);
         anyone who can read labels can test guesses, each at that cost, so a short or common value can be found.
-      - A secret whose label was made with a key is written again by a task that has no key, or another key:
-        the label cannot be checked without it. Labels of older versions (scrypt with N=2^14, PBKDF2) still
+      - A secret whose label was made with a key is written again by a task that has no key, or another key,
+        since the label cannot be checked without it. Labels of older versions (scrypt with N=2^14, PBKDF2) still
         verify and are replaced by the current scheme on the next write.
       - If not set, the environment variable E(AICORE_FINGERPRINT_KEY) is used.
     type: str

@@ -25,7 +25,7 @@ def main():
     names = ["ci-run-%07d" % number for number in range(count)]
     given = names + names[: count // 4]
     best = None
-    for _ in range(3):
+    for _attempt in range(3):
         started = time.perf_counter()
         unique = secret_names(given)
         check_concurrency(8)

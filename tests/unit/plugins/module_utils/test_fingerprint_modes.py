@@ -28,9 +28,9 @@ def details_object(labels):
     return {"name": "s", "labels": dict(labels)}
 
 
-def legacy_label(scheme, parameters, data=DATA):
-    """A label as an earlier version wrote it, made with the parameters it names."""
-    message = canonical(DesiredSecret(data, fingerprint_key=KEY).data)
+def legacy_label(scheme, parameters):
+    """A label of DATA as an earlier version wrote it, made with the parameters it names."""
+    message = canonical(DesiredSecret(DATA, fingerprint_key=KEY).data)
     digest = _fingerprint._b64(_fingerprint._hash(scheme, parameters, _fingerprint._unb64(SALT), message))
     return "$".join([scheme] + [str(number) for number in parameters] + [SALT, digest])
 
