@@ -164,7 +164,7 @@ def _check_label(key, value):
     if len(key) > LABEL_KEY_MAX or not LABEL_KEY_PATTERN.fullmatch(key):  # length first: a long key is refused at once
         raise InputError(
             "labels: key %r is not allowed: after the ext.ai.sap.com/ prefix use letters, digits, '-', '_' and '.', "
-            "starting and ending with a letter or digit, at most %d characters in all" % (shorten(key), LABEL_KEY_MAX)
+            "starting and ending with a letter or digit, at most %d characters in all" % (shorten(key, LABEL_KEY_MAX + 20), LABEL_KEY_MAX)
         )
     if not isinstance(value, str):
         raise InputError("labels: the value of %r must be a string (quote numbers and booleans in YAML)" % key)
