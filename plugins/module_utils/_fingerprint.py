@@ -2,13 +2,19 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Internal to sap_aicore.admin: remembering what was written to a write-only secret.
 
-AI Core never returns a secret's data, so the module stores a salted, deliberately slow hash
-of the data it wrote in a label of the secret. Only AI Core administrators can read labels,
-and they could mount the secret and read the data itself, so the label reveals nothing new;
-the slow hash keeps even a low-entropy value from being guessed cheaply from a leaked label.
+AI Core never returns a secret's data, so the module stores a fingerprint of the data it wrote
+in a label of the secret. Labels are not secret: anyone who can list secrets reads them, and so
+do UIs, list outputs and proxy logs. A fingerprint must therefore not let a reader test guesses
+of the data:
 
-The label's value records the scheme and its parameters (``scrypt$16384$8$1$salt$hash``),
-so they can be raised later: an older fingerprint still verifies with the parameters it names.
+- With a fingerprint key (from a vault), the label is ``hmac-sha256$salt$digest``, a keyed
+  HMAC-SHA256. Without the key a guess cannot be checked at all, however weak the value.
+- Without a key, the label is a salted scrypt hash at OWASP's minimum for password storage
+  (N=2**17, r=8, p=1). A reader can still test guesses, each costing that much work.
+
+Every label records its scheme and parameters (``scrypt$131072$8$1$salt$digest``), so older
+labels still verify with the parameters they name; the next write replaces them with the
+current scheme. See docs/fingerprints.md.
 """
 
 import base64
@@ -19,18 +25,31 @@ import os
 import re
 import threading
 
+from ansible_collections.sap_aicore.admin.plugins.module_utils._validation import InputError
+
 LABEL_KEY = "ext.ai.sap.com/ansible-fingerprint"
+HMAC_SHA256 = "hmac-sha256"
 SCRYPT = "scrypt"
 PBKDF2 = "pbkdf2-sha256"
-SCRYPT_PARAMETERS = (2 ** 14, 8, 1)  # n, r, p: about 16 MiB and a few tens of milliseconds
-PBKDF2_ITERATIONS = 600000  # used only where hashlib has no scrypt
+# OWASP Password Storage Cheat Sheet, minimum for scrypt: N=2**17, r=8, p=1. That needs 128 MiB of
+# memory per hash, and about a second of CPU on a small machine.
+SCRYPT_PARAMETERS = (2 ** 17, 8, 1)
+LEGACY_SCRYPT_PARAMETERS = (2 ** 14, 8, 1)  # written by 1.x before the fingerprint key; verified, never written
+PBKDF2_ITERATIONS = 600000  # OWASP's minimum for PBKDF2-HMAC-SHA256; used only where hashlib has no scrypt
 SALT_BYTES = 16
+MIN_KEY_LENGTH = 16
+# Domain separation: an HMAC made with the same key for another purpose never passes as a fingerprint.
+HMAC_CONTEXT = b"sap_aicore.admin generic secret fingerprint\x00"
 # The parameter sets this module has written, and so verifies. A label could be edited by anyone
 # with admin rights: other parameters never match (the secret is then written again with the
 # current ones), so a hostile label cannot make the module hash with huge costs. Raising the cost
 # later means adding the new set here and writing it.
-ACCEPTED = {SCRYPT: frozenset([SCRYPT_PARAMETERS]), PBKDF2: frozenset([(PBKDF2_ITERATIONS,)])}
-FIELD = re.compile(r"^[A-Za-z0-9_-]{1,100}$")  # salt and digest: unpadded base64url
+ACCEPTED = {
+    HMAC_SHA256: frozenset([()]),
+    SCRYPT: frozenset([SCRYPT_PARAMETERS, LEGACY_SCRYPT_PARAMETERS]),
+    PBKDF2: frozenset([(PBKDF2_ITERATIONS,)]),
+}
+FIELD = re.compile(r"[A-Za-z0-9_-]{1,100}")  # salt and digest: unpadded base64url, matched whole
 
 
 def canonical(encoded_data):
@@ -38,63 +57,93 @@ def canonical(encoded_data):
     return json.dumps(encoded_data, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
+def check_fingerprint_key(key):
+    """Refuse a fingerprint key too short to keep guesses from being tested; None means no key."""
+    if key is None:
+        return
+    if not isinstance(key, str) or len(key) < MIN_KEY_LENGTH:
+        raise InputError("fingerprint_key: use a random value of at least %d characters, for example from a vault "
+                         "(leave it unset to fingerprint with scrypt instead)" % MIN_KEY_LENGTH)
+
+
 class Fingerprint(object):
     """Fingerprints of one piece of data: makes the label value to write, checks stored ones.
 
-    One salt serves the whole run, so writing the same data to many secrets hashes it once;
-    checks are cached by scheme, parameters and salt for the same reason.
+    One salt serves the whole run, so writing the same data to many secrets hashes it once.
+    Checks are cached by scheme, parameters and salt for the same reason. One lock guards both
+    and is held while hashing: threads that check the same salt wait for the one hash instead of
+    each computing it, and at most one scrypt (128 MiB) runs at a time.
     """
 
-    def __init__(self, encoded_data):
+    def __init__(self, encoded_data, key=None):
+        check_fingerprint_key(key)
         self._message = canonical(encoded_data)
+        self._key = None if key is None else key.encode("utf-8")
         self._lock = threading.Lock()
         self._digests = {}
         self._label = None
 
+    def scheme(self):
+        """The scheme this run writes."""
+        if self._key is not None:
+            return HMAC_SHA256, ()
+        return (SCRYPT, SCRYPT_PARAMETERS) if hasattr(hashlib, "scrypt") else (PBKDF2, (PBKDF2_ITERATIONS,))
+
     def label_value(self):
         with self._lock:
             if self._label is None:
-                scheme, parameters = (SCRYPT, SCRYPT_PARAMETERS) if hasattr(hashlib, "scrypt") else (PBKDF2, (PBKDF2_ITERATIONS,))
+                scheme, parameters = self.scheme()
                 salt = _b64(os.urandom(SALT_BYTES))
                 digest = self._digest_locked(scheme, parameters, salt)
                 self._label = "$".join([scheme] + [str(number) for number in parameters] + [salt, digest])
             return self._label
 
     def matches(self, stored):
-        """Whether a stored label value fingerprints this data; False for anything unreadable."""
+        """Whether a stored label value fingerprints this data; False for anything unreadable,
+        and for a keyed label when this run has no key (it cannot be checked: the secret is
+        written again)."""
         parsed = _parse(stored)
         if parsed is None:
             return False
         scheme, parameters, salt, digest = parsed
+        if scheme == HMAC_SHA256 and self._key is None:
+            return False
         with self._lock:
             return hmac.compare_digest(self._digest_locked(scheme, parameters, salt), digest)
 
     def _digest_locked(self, scheme, parameters, salt):
-        key = (scheme, parameters, salt)
-        if key not in self._digests:
-            self._digests[key] = _b64(_hash(scheme, parameters, _unb64(salt), self._message))
-        return self._digests[key]
+        cache_key = (scheme, parameters, salt)
+        if cache_key not in self._digests:
+            self._digests[cache_key] = _b64(_hash(scheme, parameters, _unb64(salt), self._message, self._key))
+        return self._digests[cache_key]
 
 
-def _hash(scheme, parameters, salt, message):
+def _hash(scheme, parameters, salt, message, key=None):
+    if scheme == HMAC_SHA256:
+        # The salt has a fixed length, so salt + message reads one way only.
+        return hmac.new(key, HMAC_CONTEXT + salt + message, hashlib.sha256).digest()
     if scheme == SCRYPT:
         n, r, p = parameters
+        # scrypt needs 128 * r * n * p bytes and a little more; OpenSSL refuses beyond maxmem (32 MiB by default).
         return hashlib.scrypt(message, salt=salt, n=n, r=r, p=p, maxmem=129 * r * n * p + 2 ** 20, dklen=32)
     return hashlib.pbkdf2_hmac("sha256", message, salt, parameters[0], dklen=32)
 
 
 def _parse(stored):
-    if not isinstance(stored, str):
+    """``(scheme, parameters, salt, digest)`` of a label value this module could have written, else None."""
+    if not isinstance(stored, str) or len(stored) > 300:
         return None
     fields = stored.split("$")
     scheme = fields[0]
-    if scheme not in ACCEPTED or len(fields) < 4 or not all(FIELD.match(field) for field in fields[-2:]):
+    if scheme not in ACCEPTED or len(fields) < 3 or not all(FIELD.fullmatch(field) for field in fields[-2:]):
         return None
     try:
         parameters = tuple(int(number) for number in fields[1:-2])
     except ValueError:
         return None
     if parameters not in ACCEPTED[scheme] or (scheme == SCRYPT and not hasattr(hashlib, "scrypt")):
+        return None
+    if len(fields[-2]) % 4 == 1:  # no base64 text has this length: the salt could not be decoded
         return None
     return scheme, parameters, fields[-2], fields[-1]
 

@@ -15,7 +15,11 @@ RESOURCE_GROUP_HEADER = "AI-Resource-Group"
 TENANT_SCOPE_HEADER = "AI-Tenant-Scope"
 ALL_RESOURCE_GROUPS = "*"
 RESOURCE_GROUP_ENV = "AICORE_RESOURCE_GROUP"
-RESOURCE_GROUP_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$")  # no ',' or ' ': header list syntax
+# SAP's rule for resource group ids, matched whole (fullmatch); it also keeps out ',' and ' ', which
+# a header would read as a list.
+RESOURCE_GROUP_ID = re.compile(r"[a-zA-Z0-9][a-zA-Z0-9.-]{1,251}[a-zA-Z0-9]")
+RESOURCE_GROUP_ID_RULE = ("use 3 to 253 characters of letters, digits, '.' and '-', starting and ending with a letter or digit "
+                          "(^[a-zA-Z0-9][a-zA-Z0-9.-]{1,251}[a-zA-Z0-9]$)")
 
 
 def scope_headers(resource_group, tenant_scope, environ=None):
@@ -68,9 +72,8 @@ def _checked_group(resource_group, source):
     check_header_value(resource_group, source)
     if resource_group == ALL_RESOURCE_GROUPS:
         raise InputError("%s: '*' (every resource group) addresses tenant-wide secrets and needs tenant_scope: true" % source)
-    if not RESOURCE_GROUP_ID.match(resource_group):
-        raise InputError("%s: %r is not a resource group id: use letters, digits, '.', '_' and '-', starting with a "
-                         "letter or digit, at most 253 characters" % (source, resource_group))
+    if len(resource_group) > 253 or not RESOURCE_GROUP_ID.fullmatch(resource_group):
+        raise InputError("%s: %r is not a resource group id: %s" % (source, _printable(resource_group), RESOURCE_GROUP_ID_RULE))
     return resource_group
 
 

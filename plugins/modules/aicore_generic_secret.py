@@ -20,8 +20,9 @@ options:
   name:
     description:
       - The name of a secret, or a list of names.
-      - Each name is 1 to 252 characters of lower-case letters, digits, C(-) and C(.);
-        anything else is refused before a request is sent. Duplicates are handled once.
+      - Each name is 1 to 252 characters of lower-case letters, digits, C(-) and C(.), nothing else (not even
+        a final newline); anything else, including a list entry that is not a string, is refused before a
+        request is sent, naming the entry's index. Duplicates are handled once.
       - A string is always one name. Unlike options of type C(list), a comma-separated string is not split,
         so V(a,b) is refused as a name instead of deleting two secrets.
       - With O(state=present), every name gets the same O(data) and O(labels).
@@ -38,10 +39,13 @@ options:
   data:
     description:
       - The secret's data, a dict of file names to values. Required with O(state=present).
-      - Keys become file names when the secret is mounted; use letters, digits, C(-), C(_) and C(.).
+      - Anything but a dict, a string included, is refused. (An option of type C(dict) would split a string
+        such as V(user=a password=b) into keys and values and write another secret than the one meant.)
+      - Keys become file names when the secret is mounted; use letters, digits, C(-), C(_) and C(.),
+        not V(.) or V(..), and not starting with V(..).
       - Values are strings; see O(data_encoding). The data replaces all data the secret had.
       - Never shown in any output, diff or message.
-    type: dict
+    type: raw
   data_encoding:
     description:
       - V(plain) values are base64-encoded by the module, as AI Core expects.
@@ -51,24 +55,40 @@ options:
     default: plain
   labels:
     description:
-      - Labels of the secret, a dict of keys to string values.
+      - Labels of the secret, a dict of keys to string values. Anything but a dict, a string included, is refused.
       - A key without the C(ext.ai.sap.com/) prefix gets it. Keys are at most 63 characters with the prefix
-        and use letters, digits, C(-), C(_) and C(.); values are 1 to 5000 characters.
+        and use letters, digits, C(-), C(_) and C(.), starting and ending with a letter or digit;
+        values are 1 to 5000 characters.
       - When given, the secret ends up with exactly these labels (and the fingerprint label); others are removed.
         When omitted, the secret's labels are left as they are.
-    type: dict
+    type: raw
   update_mode:
     description:
       - How an existing secret is handled with O(state=present).
       - V(fingerprint) updates it only when its data or labels differ from the task's. The data is compared
-        through the label C(ext.ai.sap.com/ansible-fingerprint), a salted scrypt hash of the encoded data that
-        records its own parameters. A secret without that label (for example, made by another tool) is updated
-        once, then left alone while the task stays the same.
+        through the label C(ext.ai.sap.com/ansible-fingerprint), a keyed HMAC-SHA256 when O(fingerprint_key) is set,
+        else a salted scrypt hash of the encoded data; the label records its own scheme and parameters.
+        A secret without that label (for example, made by another tool) is updated once, then left alone while
+        the task stays the same. What a reader of labels can learn in each case is described in the collection's
+        C(docs/fingerprints.md).
       - V(on_create) never touches an existing secret.
       - V(always) writes every time and always reports a change.
     type: str
     choices: [fingerprint, on_create, always]
     default: fingerprint
+  fingerprint_key:
+    description:
+      - A secret key for the fingerprint label, at least 16 characters; meant to come from a vault
+        (for example a random value made once with C(openssl rand -base64 32)) and to stay the same across runs.
+      - When set, the label is a keyed HMAC-SHA256 of the data with a random salt per run. Without the key
+        nobody can test a guess of the data against the label.
+      - When not set, the label is a salted scrypt hash (N=2^17, r=8, p=1, OWASP's minimum for password storage);
+        anyone who can read labels can test guesses, each at that cost, so a short or common value can be found.
+      - A secret whose label was made with a key is written again by a task that has no key, or another key,
+        since the label cannot be checked without it. Labels of older versions (scrypt with N=2^14, PBKDF2) still
+        verify and are replaced by the current scheme on the next write.
+      - If not set, the environment variable E(AICORE_FINGERPRINT_KEY) is used.
+    type: str
   concurrency:
     description:
       - How many names are worked on at once, 1 to 32.
@@ -97,9 +117,11 @@ notes:
   - "A request is retried after a timeout, a dropped connection or a gateway's 502 or 504, any of which may come
     after AI Core already acted. When the retry of a deletion answers 404, the secret is reported as V(deleted),
     not V(absent); when the retry of a creation answers that the secret exists, it is reported as V(created)."
-  - "The fingerprint label is safe to keep next to the secret: only AI Core administrators can read labels,
-    and they can mount the secret and read its data anyway. The hash is slow and salted so that even a short
-    value cannot be guessed cheaply from the label. It never appears in the module's output."
+  - "The fingerprint label is not secret: anyone who can list secrets reads it, and so can UIs, list outputs and
+    logs of proxies. With O(fingerprint_key), it reveals nothing a reader can test guesses against, only that two
+    secrets written by the same task hold the same data. Without a key, each guess costs a scrypt hash at OWASP's
+    minimum parameters, which slows down guessing but does not stop it for short or common values: set
+    O(fingerprint_key) for such data. The module never returns the label."
   - When another writer creates a secret between the module's read and its create, the create answers that the
     secret exists, and the module goes on with the update path.
   - Use O(concurrency=1) to work on one name at a time, for example against a rate-limited system.
@@ -219,6 +241,8 @@ msg:
   sample: "deleted 2, already absent 1 (3 secrets in resource group ci-runs)"
 """
 
+from ansible.module_utils.basic import env_fallback
+
 from ansible_collections.sap_aicore.admin.plugins.module_utils._batch import run_each
 from ansible_collections.sap_aicore.admin.plugins.module_utils._desired import DesiredSecret, visible_labels
 from ansible_collections.sap_aicore.admin.plugins.module_utils._errors import AICoreError
@@ -229,10 +253,12 @@ from ansible_collections.sap_aicore.admin.plugins.module_utils._validation impor
 MODULE_OPTIONS = dict(
     name=dict(type="raw", required=True, aliases=["names"]),
     state=dict(type="str", choices=["present", "absent"], default="present"),
-    data=dict(type="dict", no_log=True),
+    # raw, not dict: Ansible's dict type turns a string into key=value pairs; the module refuses anything but a mapping
+    data=dict(type="raw", no_log=True),
     data_encoding=dict(type="str", choices=["plain", "base64"], default="plain"),
-    labels=dict(type="dict"),
+    labels=dict(type="raw"),
     update_mode=dict(type="str", choices=["fingerprint", "on_create", "always"], default="fingerprint", no_log=False),
+    fingerprint_key=dict(type="str", no_log=True, fallback=(env_fallback, ["AICORE_FINGERPRINT_KEY"])),
     concurrency=dict(type="int", default=8),
 )
 CHANGING_ACTIONS = ("created", "updated", "deleted")
@@ -352,7 +378,7 @@ def checked_input(module):
         check_concurrency(params["concurrency"])
         if params["state"] == "absent":
             return names, lambda secrets, name: remove(secrets, name, module.check_mode), None
-        desired = DesiredSecret(params["data"], params["data_encoding"], params["labels"])
+        desired = DesiredSecret(params["data"], params["data_encoding"], params["labels"], fingerprint_key=params["fingerprint_key"])
     except InputError as error:
         module.fail_json(msg=str(error))
     return names, lambda secrets, name: ensure(secrets, name, desired, params["update_mode"], module.check_mode), desired

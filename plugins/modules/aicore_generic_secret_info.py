@@ -85,19 +85,24 @@ secrets:
       returned: always
       sample: "2026-11-26T10:15:00Z"
     labels:
-      description: The secret's labels, keys with their C(ext.ai.sap.com/) prefix.
+      description:
+        - The secret's labels, keys with their C(ext.ai.sap.com/) prefix.
+        - The same dict whether the service returns labels as a list of C(key)/C(value) pairs or as an object.
       type: dict
       returned: always
       sample: {"ext.ai.sap.com/owner": "platform-team"}
     resource_group_sync_status:
-      description: For tenant-wide secrets, whether the copy in each resource group is in sync.
+      description:
+        - For tenant-wide secrets, whether the copy in each resource group is in sync.
+        - Read from C(resourceGroupSecretsSyncStatus) (SAP's API reference) or C(resourceGroupSecretReplicationStatus)
+          (SAP's help pages), whichever the service returns.
       type: dict
       returned: for tenant-wide secrets
       sample: {"default": true, "team-a": true}
 """
 
 from ansible_collections.sap_aicore.admin.plugins.module_utils._batch import run_each
-from ansible_collections.sap_aicore.admin.plugins.module_utils._desired import visible_labels
+from ansible_collections.sap_aicore.admin.plugins.module_utils._desired import sync_status_of, visible_labels
 from ansible_collections.sap_aicore.admin.plugins.module_utils._errors import AICoreError
 from ansible_collections.sap_aicore.admin.plugins.module_utils._module import aicore_module, client_for, finish_run
 from ansible_collections.sap_aicore.admin.plugins.module_utils._secrets import GenericSecrets
@@ -112,8 +117,9 @@ MODULE_OPTIONS = dict(
 def described(details):
     """A secret as the module returns it."""
     secret = {"name": details["name"], "created_at": details.get("createdAt"), "labels": visible_labels(details)}
-    if isinstance(details.get("resourceGroupSecretsSyncStatus"), dict):
-        secret["resource_group_sync_status"] = details["resourceGroupSecretsSyncStatus"]
+    sync_status = sync_status_of(details)
+    if sync_status is not None:
+        secret["resource_group_sync_status"] = sync_status
     return secret
 
 

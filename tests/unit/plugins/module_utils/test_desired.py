@@ -52,7 +52,7 @@ def test_bad_labels_are_refused(labels):
 def test_fingerprint_round_trip_and_mismatch():
     desired = DesiredSecret({"k": "v"})
     stored = desired.fingerprint.label_value()
-    assert stored.startswith("scrypt$16384$8$1$")
+    assert stored.startswith("scrypt$131072$8$1$")
     assert desired.data_matches(details({LABEL_KEY: stored}))
     assert not DesiredSecret({"k": "other"}).data_matches(details({LABEL_KEY: stored}))
     assert not desired.data_matches(details({}))
