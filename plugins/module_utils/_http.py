@@ -437,5 +437,5 @@ def _redirect_error(method, url, response, attempts):
     where = "%s://%s" % (target.scheme, host) if target.hostname else "another path"
     return AICoreError(
         "%s %s answered with a redirect to %s, which is not followed so that credentials stay with the configured host"
-        % (method, url, where), status=response.status_code, attempts=attempts,
+        % (method, url, where), status=response.status, attempts=attempts,
     )
