@@ -191,6 +191,16 @@ def new_session(settings, pool_size):
     return session
 
 
+def proxy_host(url):
+    """The proxy requests will send ``url`` through, from the environment (HTTP_PROXY, ALL_PROXY, NO_PROXY, ...),
+    as host[:port] without any credentials it carries; None when the request goes direct."""
+    proxy = requests.utils.select_proxy(url, requests.utils.get_environ_proxies(url))
+    if not proxy:
+        return None
+    parts = requests.utils.urlparse(proxy if "://" in proxy else "http://" + proxy)
+    return "%s:%s" % (parts.hostname, parts.port) if parts.port else parts.hostname
+
+
 def _headers_as_given(request):
     """An auth for requests that changes nothing: the client sets Authorization itself."""
     return request
