@@ -22,13 +22,13 @@ import pytest
 
 from ansible_collections.sap_aicore.admin.plugins.module_utils import _http
 from ansible_collections.sap_aicore.admin.plugins.module_utils._auth import TokenSource
+from ansible_collections.sap_aicore.admin.plugins.module_utils._client import AICoreClient
 from ansible_collections.sap_aicore.admin.plugins.module_utils._errors import AICoreError, Redactor, read_error_body
 from ansible_collections.sap_aicore.admin.plugins.module_utils._http import SharedPause, Transport, new_session, proxy_host
 from ansible_collections.sap_aicore.admin.plugins.module_utils._settings import is_loopback, resolve_settings
 from ansible_collections.sap_aicore.admin.plugins.module_utils._validation import InputError
 
 from .fakes import ScriptedSession, answer, settings
-from .test_fuzz import client_for
 
 SECRET = "correct horse ??? battery >>> staple ~~~ 42"
 SECRET_B64 = base64.b64encode(SECRET.encode()).decode()
@@ -93,6 +93,13 @@ def serve():
     yield start
     for server in servers:
         server.close()
+
+
+def client_for(emulator):
+    """A client of the emulator in tenant scope, without retries."""
+    configured = resolve_settings(dict(api_url=emulator.url, auth_url=emulator.auth_url, client_id=emulator.client_id,
+                                       client_secret=emulator.client_secret, service_key=None, token=None, timeout=10, retries=0), {})
+    return AICoreClient(configured, {"AI-Resource-Group": "hostile"})
 
 
 def real_transport(timeout=2, retries=0):
