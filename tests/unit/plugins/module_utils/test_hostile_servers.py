@@ -539,3 +539,15 @@ def test_the_fallback_removes_its_directory_on_sigterm_and_a_sigkill_would_show(
     process.send_signal(signal.SIGKILL)
     process.wait(10)
     assert [name for name in os.listdir(str(tmp_path)) if name.startswith("aicore-x509-")]
+
+
+def test_an_inline_x509_key_in_memory_gets_a_token_over_mutual_tls(tmp_path):
+    from aicore_emulator import Emulator  # pylint: disable=import-outside-toplevel
+    with Emulator(tls=True, tls_dir=str(tmp_path)) as emulator:
+        with open(emulator.client_cert) as cert, open(emulator.client_key) as private_key:
+            key = {"clientid": emulator.client_id, "certurl": emulator.mtls_url, "certificate": cert.read(), "key": private_key.read(),
+                   "serviceurls": {"AI_API_URL": emulator.tls_url}}
+        configured = resolve_settings(dict(service_key=key, token=None, ca_path=emulator.ca_file, timeout=10, retries=0), {})
+        tokens = TokenSource(configured, Transport(configured, new_session(configured, 1)))
+        assert tokens.current()
+        assert [record["client_cert"] for record in emulator.log() if record.get("endpoint") == "token"][0]
