@@ -76,7 +76,11 @@ options:
     type: path
   timeout:
     description:
-      - Seconds to wait for each HTTP request before it counts as failed (and is retried).
+      - Seconds each attempt of an HTTP request may take as a whole (connecting, the headers and the
+        whole body) before it counts as failed (and is retried).
+      - A task that gets no usable answer (anything but 429, 5xx, a timeout or a dropped connection) for
+        (O(retries) + 1) x (O(timeout) + 120) seconds of sending and waiting gives up and fails its
+        remaining names; each usable answer starts the count again.
     type: float
     default: 30
   retries:
@@ -85,6 +89,8 @@ options:
         429, 500, 502, 503 or 504, or when the connection fails or times out. 0 to 10.
       - Waits grow exponentially with jitter; a C(Retry-After) header is honoured.
         After a 429, all of the task's requests wait out the pause together.
+      - Retries and waits end early once the task has made no progress for
+        (O(retries) + 1) x (O(timeout) + 120) seconds; see O(timeout).
     type: int
     default: 3
 requirements:

@@ -3,20 +3,27 @@
 """Internal to sap_aicore.admin: the bearer token of one module run.
 
 Either the token the task gave, or one fetched with XSUAA client credentials on first use and
-shared by every request of the run. A fetched token that AI Core rejects is replaced once.
+shared by every request of the run. A fetched token is replaced whenever it runs out: shortly
+before the end of the life ``expires_in`` gave it, and when AI Core rejects it. A token that is
+rejected although it was fetched because its predecessor was rejected, and only moments ago, is
+not replaced again: fetching more would only loop.
 """
 
 import json
 import math
 import threading
+import time
 
-from ansible_collections.sap_aicore.admin.plugins.module_utils._errors import AICoreError, is_html
+from ansible_collections.sap_aicore.admin.plugins.module_utils._errors import AICoreError, is_html, quotable
+from ansible_collections.sap_aicore.admin.plugins.module_utils._http import MAX_TOKEN_ANSWER
 from ansible_collections.sap_aicore.admin.plugins.module_utils._keyfiles import GivenFiles, PrivatePair
 from ansible_collections.sap_aicore.admin.plugins.module_utils._settings import X509
 from ansible_collections.sap_aicore.admin.plugins.module_utils._validation import InputError, check_header_value
 
 TOKEN_STATUSES_FOR_BAD_CREDENTIALS = (400, 401, 403)
 MAX_LIFETIME = 10 * 365 * 24 * 3600  # longer than any token lives; more means the answer is broken
+RENEW_BEFORE_END = 60.0  # seconds; a shorter-lived token is renewed when a tenth of its life is left
+JUST_FETCHED = 60.0  # seconds: a replacement rejected this soon is not replaced again
 
 
 class FetchedToken(object):
@@ -28,15 +35,18 @@ class FetchedToken(object):
 
 
 class TokenSource(object):
-    """Hands out the run's token; ``on_new_token`` sees every token so the module can mask it."""
+    """Hands out the run's token; ``on_new_token`` sees every token so the module can mask it. Thread-safe."""
 
-    def __init__(self, settings, transport, on_new_token=None):
+    def __init__(self, settings, transport, on_new_token=None, clock=time.monotonic):
         self._settings = settings
         self._transport = transport
         self._on_new_token = on_new_token or (lambda token: None)
+        self._clock = clock
         self._lock = threading.Lock()
         self._token = settings.token
-        self._renewed = False
+        self._renew_at = None  # when the fetched token is near its end; None when its life is unknown
+        self._fetched_at = None
+        self._replaces_rejected = False  # the current token was fetched because AI Core rejected the one before
         self.fetched = None
 
     @property
@@ -44,23 +54,31 @@ class TokenSource(object):
         return not self._settings.uses_given_token
 
     def current(self):
+        """The token to send now: fetched on first use, and fetched anew when the current one is about to expire."""
         with self._lock:
-            if self._token is None:
-                self._token = self._fetch()
+            if self._token is None or (self._renew_at is not None and self._clock() >= self._renew_at):
+                self._replace(replaces_rejected=False)
             return self._token
 
     def renew(self, rejected_token):
-        """Replace a rejected fetched token, once per run; return the new one, or None when that is not possible."""
+        """Replace a fetched token AI Core rejected; return the token to retry with, or None to give up."""
         if not self.can_renew:
             return None
         with self._lock:
             if self._token != rejected_token:  # another worker already renewed it
                 return self._token
-            if self._renewed:
+            if self._replaces_rejected and self._clock() - self._fetched_at < JUST_FETCHED:
                 return None
-            self._renewed = True
-            self._token = self._fetch()
+            self._replace(replaces_rejected=True)
             return self._token
+
+    def _replace(self, replaces_rejected):
+        requested_at = self._clock()  # the token's life started no earlier than this
+        self._token = self._fetch()
+        self._fetched_at = requested_at
+        self._replaces_rejected = replaces_rejected
+        lifetime = self.fetched.expires_in
+        self._renew_at = self._fetched_at + lifetime - min(RENEW_BEFORE_END, lifetime / 10.0) if lifetime else None
 
     def _fetch(self):
         settings = self._settings
@@ -89,7 +107,8 @@ class TokenSource(object):
         return self.fetched.access_token
 
     def _post(self, form, **tls_options):
-        return self._transport.send("POST", self._settings.token_url, data=form, headers={"Accept": "application/json"}, **tls_options)
+        return self._transport.send("POST", self._settings.token_url, data=form, headers={"Accept": "application/json"},
+                                    max_answer_bytes=MAX_TOKEN_ANSWER, **tls_options)
 
     def _certificate_files(self):
         """The client certificate and key as files, for as long as the token request takes."""
@@ -119,9 +138,10 @@ def _token_error(reply, summary):
     if not isinstance(document, dict) or not isinstance(document.get("error"), str):
         return AICoreError(summary, status=reply.status, attempts=reply.attempts)
     description = document.get("error_description")
-    scrubbed = reply.redactor.scrub(description) if isinstance(description, str) else None
-    return AICoreError(summary, status=reply.status, code=reply.redactor.scrub(document["error"])[:100],
-                       detail=scrubbed[:200] if scrubbed else None, attempts=reply.attempts)
+    scrub = reply.redactor.scrub
+    return AICoreError(summary, status=reply.status, code=quotable(document["error"], scrub, limit=100) or None,
+                       detail=quotable(description, scrub) if isinstance(description, str) and description else None,
+                       attempts=reply.attempts)
 
 
 def _read_token(reply):

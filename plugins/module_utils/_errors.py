@@ -6,9 +6,15 @@ AI Core answers errors in three shapes: its own JSON (``{"error": {"code", "mess
 "requestId"}}``, with ``requestID`` / ``request_id`` also seen), XSUAA's OAuth JSON
 (``{"error", "error_description"}``), and the gateway's plain text (``RBAC: access denied``).
 Proxies add HTML pages. All of them become one readable line.
+
+Server text is handled in one order, everywhere it may be quoted: decoded first (JSON parsed,
+HTML entities resolved), then scrubbed of every secret value of the run, then shortened. Scrubbing
+raw text would miss a secret the server escaped (``\\/`` for ``/``, ``\\u0041`` for ``A``), and
+shortening first could cut a secret into a piece no scrubber recognises.
 """
 
 import base64
+import html
 import json
 import re
 import threading
@@ -85,10 +91,16 @@ class Redactor(object):
 
 
 def _spellings(secret):
-    yield secret
+    encoded = base64.b64encode(secret.encode("utf-8")).decode("ascii")
+    for form in (secret, json.dumps(secret)[1:-1], encoded):
+        yield form
+        yield form.replace("/", "\\/")  # JSON may escape "/"; seen in text that was JSON-encoded twice
     yield quote(secret, safe="")
-    yield json.dumps(secret)[1:-1]
-    yield base64.b64encode(secret.encode("utf-8")).decode("ascii")
+    yield json.dumps(secret, ensure_ascii=False)[1:-1]
+
+
+def _no_scrub(text):
+    return text
 
 
 class ErrorBody(object):
@@ -100,43 +112,46 @@ class ErrorBody(object):
         self.request_id = request_id
 
 
-def read_error_body(text, content_type=""):
-    """Parse any error body AI Core, XSUAA, a gateway or a proxy sends; never raise."""
+def read_error_body(text, content_type="", scrub=_no_scrub):
+    """Parse any error body AI Core, XSUAA, a gateway or a proxy sends; never raise.
+
+    ``scrub`` (a ``Redactor.scrub``) is applied to each decoded piece before it is shortened.
+    """
     text = (text or "").strip()
     if not text:
         return ErrorBody()
     try:
         document = json.loads(text)
     except ValueError:
-        return ErrorBody(message=_describe_text(text, content_type))
+        return ErrorBody(message=_describe_text(text, content_type, scrub))
     if isinstance(document, dict):
-        return _from_json(document)
-    return ErrorBody(message=_clip(text))
+        return _from_json(document, scrub)
+    return ErrorBody(message=_text(document, scrub))
 
 
-def _from_json(document):
+def _from_json(document, scrub):
     error = document.get("error")
     if isinstance(error, dict):  # AI Core: {"error": {"code", "message", "requestId"}}
         return ErrorBody(
-            code=_text(error.get("code")),
-            message=_text(error.get("message")),
-            request_id=_text(_first_key(error, REQUEST_ID_KEYS) or _first_key(document, REQUEST_ID_KEYS)),
+            code=_text(error.get("code"), scrub),
+            message=_text(error.get("message"), scrub),
+            request_id=_text(_first_key(error, REQUEST_ID_KEYS) or _first_key(document, REQUEST_ID_KEYS), scrub),
         )
     if error is not None:  # XSUAA: {"error": "unauthorized", "error_description": "..."}
-        return ErrorBody(code=_text(error), message=_text(document.get("error_description")))
-    return ErrorBody(message=_text(document.get("message")), request_id=_text(_first_key(document, REQUEST_ID_KEYS)))
+        return ErrorBody(code=_text(error, scrub), message=_text(document.get("error_description"), scrub))
+    return ErrorBody(message=_text(document.get("message"), scrub), request_id=_text(_first_key(document, REQUEST_ID_KEYS), scrub))
 
 
 def is_html(text, content_type=""):
     return "html" in (content_type or "").lower() or (text or "").lstrip().lower().startswith(("<!doctype html", "<html"))
 
 
-def _describe_text(text, content_type):
+def _describe_text(text, content_type, scrub):
     if is_html(text, content_type):
         title = HTML_TITLE.search(text)
-        found = " (%s)" % _clip(" ".join(title.group(1).split())) if title else ""
+        found = " (%s)" % quotable(html.unescape(title.group(1)), scrub) if title else ""
         return "an HTML page%s instead of an API answer, probably from a proxy or gateway" % found
-    return _clip(" ".join(text.split()))
+    return quotable(text, scrub)
 
 
 def _first_key(mapping, keys):
@@ -146,11 +161,14 @@ def _first_key(mapping, keys):
     return None
 
 
-def _text(value):
+def _text(value, scrub):
+    """A decoded JSON value as quotable text; values that are not strings are shown as JSON without escapes."""
     if value is None or value == "":
         return None
-    return _clip(value if isinstance(value, str) else json.dumps(value))
+    return quotable(value if isinstance(value, str) else json.dumps(value, ensure_ascii=False), scrub)
 
 
-def _clip(text):
-    return text if len(text) <= MAX_TEXT else text[:MAX_TEXT] + "..."
+def quotable(decoded_text, scrub, limit=MAX_TEXT):
+    """Decoded server text on one line, scrubbed of the run's secrets, and only then shortened."""
+    text = " ".join(scrub(decoded_text).split())  # scrubbed before folding: a PEM key has line breaks
+    return text if len(text) <= limit else text[:limit] + "..."

@@ -7,6 +7,12 @@ after the first attempt, with exponential backoff and jitter. ``Retry-After`` (s
 HTTP date) is honoured. A 429 means the server is limiting the whole client, not one request,
 so every worker waits out the same pause, and the number of requests in flight is halved, then
 grown back by one per round of successes (AIMD), so that a storm does not burn the retries.
+
+Every answer is read in full by this module, under two bounds: ``timeout`` covers the whole
+answer (connecting, the headers and the last byte of the body), not each read; and the decoded
+body has a size cap, smaller for token answers. A task also has a deadline without progress:
+when no request has got a usable answer for ``(retries + 1) x (timeout + 120 s)`` of time spent
+sending or waiting, nothing more is sent (see ``ProgressDeadline``).
 """
 
 import email.utils
@@ -20,6 +26,7 @@ import traceback
 
 try:
     import requests
+    import urllib3
     from requests.adapters import HTTPAdapter
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR = None
@@ -36,18 +43,24 @@ RETRYABLE_STATUSES = frozenset((429, 500, 502, 503, 504))
 BACKOFF_FIRST = 0.5  # seconds before the first retry; doubles each time
 BACKOFF_LONGEST = 8.0
 RETRY_AFTER_LONGEST = 120.0  # a server asking for more is waited on this long, then retried
+# A gateway that answers 502 or 504 may already have forwarded the request, which may have taken effect.
+# 429 and 503 are refusals before the work starts, and a 500 is AI Core reporting that it did not complete.
+LOST_ANSWER_STATUSES = frozenset((502, 504))
+MAX_API_ANSWER = 8 * 1024 * 1024  # decoded bytes; a list page of 100 secrets with labels is far below
+MAX_TOKEN_ANSWER = 64 * 1024  # a token answer is a few KiB; more is not a token endpoint
+READ_CHUNK = 64 * 1024
 
 
 class Reply(object):
     """A final HTTP answer. ``after_lost_attempt``: an earlier attempt may have reached the server."""
 
-    def __init__(self, method, url, response, attempts, after_lost_attempt, redactor):
+    def __init__(self, method, url, answer, attempts, after_lost_attempt, redactor):
         self.method = method
         self.url = url
-        self.status = response.status_code
-        self.text = response.text
+        self.status = answer.status
+        self.text = answer.text
         self.redactor = redactor
-        self.content_type = response.headers.get("Content-Type", "")
+        self.content_type = answer.headers.get("Content-Type", "")
         self.attempts = attempts
         self.after_lost_attempt = after_lost_attempt
 
@@ -61,7 +74,7 @@ class Reply(object):
 
     def quoted_body(self):
         """What the body says, with the run's secrets removed, as it may be quoted in a message."""
-        return read_error_body(self.redactor.scrub(self.text), self.content_type)
+        return read_error_body(self.text, self.content_type, self.redactor.scrub)
 
     def error(self, summary):
         """An ``AICoreError`` for this answer, quoting what its body says."""
@@ -85,8 +98,11 @@ class SharedPause(object):
             self._resume_at = max(self._resume_at, self._clock() + seconds)
             return self._resume_at
 
+    def remaining(self):
+        return max(self._resume_at - self._clock(), 0.0)
+
     def wait(self):
-        remaining = self._resume_at - self._clock()
+        remaining = self.remaining()
         if remaining > 0:
             self._sleep(remaining)
 
@@ -175,31 +191,105 @@ def new_session(settings, pool_size):
     return session
 
 
+def proxy_host(url):
+    """The proxy requests will send ``url`` through, from the environment (HTTP_PROXY, ALL_PROXY, NO_PROXY, ...),
+    as host[:port] without any credentials it carries; None when the request goes direct."""
+    proxy = requests.utils.select_proxy(url, requests.utils.get_environ_proxies(url))
+    if not proxy:
+        return None
+    parts = requests.utils.urlparse(proxy if "://" in proxy else "http://" + proxy)
+    return "%s:%s" % (parts.hostname, parts.port) if parts.port else parts.hostname
+
+
 def _headers_as_given(request):
     """An auth for requests that changes nothing: the client sets Authorization itself."""
     return request
 
 
+class Answer(object):
+    """An HTTP answer read in full: status, headers and the decoded body as text."""
+
+    def __init__(self, status, headers, text):
+        self.status = status
+        self.headers = headers
+        self.text = text
+
+
+class AnswerTooLarge(Exception):
+    """The decoded body went past the size cap; reading stopped there."""
+
+
+class ProgressDeadline(object):
+    """How long a task may go on without progress, counted only while it sends or waits.
+
+    Progress is any answer other than a retryable status. The limit, ``(retries + 1) x (timeout +
+    120 s)``, is the longest one request may legitimately take (each attempt bounded by ``timeout``,
+    each wait by the longest ``Retry-After`` honoured), so a slow but working tenant is never cut
+    short however many names a task has, while a storm of 429s or 5xx answers ends the task within
+    that time. Time the module spends between requests (computing, for example) does not count.
+    """
+
+    def __init__(self, timeout, retries, clock=time.monotonic):
+        self.limit = (retries + 1) * (timeout + RETRY_AFTER_LONGEST)
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._active = 0
+        self._busy_since = 0.0
+        self._stalled = 0.0  # time without progress before the current busy stretch
+
+    def enter(self):
+        with self._lock:
+            if self._active == 0:
+                self._busy_since = self._clock()
+            self._active += 1
+
+    def leave(self):
+        with self._lock:
+            self._active -= 1
+            if self._active == 0:
+                self._stalled += self._clock() - self._busy_since
+
+    def progress(self):
+        with self._lock:
+            self._stalled = 0.0
+            self._busy_since = self._clock()
+
+    def remaining(self):
+        with self._lock:
+            running = self._clock() - self._busy_since if self._active else 0.0
+            return self.limit - self._stalled - running
+
+
 class Transport(object):
     """Sends requests with retries; answers are returned whatever their status, failures to get one raise."""
 
-    def __init__(self, settings, session, sleep=time.sleep, pause=None, concurrency=1, redactor=None):
+    def __init__(self, settings, session, sleep=time.sleep, pause=None, concurrency=1, redactor=None, clock=time.monotonic):
         self._timeout = settings.timeout
         # Given with each request: requests lets REQUESTS_CA_BUNDLE override a session's verify, not a request's.
         self._verify = settings.tls_verify
         self._retries = settings.retries
         self._session = session
         self._sleep = sleep
-        self._pause = pause or SharedPause(sleep=sleep)
-        self.limit = AdaptiveLimit(concurrency)
+        self._clock = clock
+        self._pause = pause or SharedPause(clock=clock, sleep=sleep)
+        self.limit = AdaptiveLimit(concurrency, clock=clock)
+        self.deadline = ProgressDeadline(settings.timeout, settings.retries, clock=clock)
         self.redactor = redactor or Redactor()
 
-    def send(self, method, url, **request_options):
-        """Send until a final answer; raise ``AICoreError`` when none came or the server redirected."""
+    def send(self, method, url, max_answer_bytes=MAX_API_ANSWER, **request_options):
+        """Send until a final answer; raise ``AICoreError`` when none came, the server redirected, the answer
+        was too large, or the task's deadline without progress has passed."""
+        self.deadline.enter()
+        try:
+            return self._send(method, url, max_answer_bytes, request_options)
+        finally:
+            self.deadline.leave()
+
+    def _send(self, method, url, max_answer_bytes, request_options):
         lost_attempt = False
         for attempt in range(1, self._retries + 2):
             try:
-                response = self._attempt(method, url, request_options, attempt)
+                answer = self._attempt(method, url, request_options, attempt, max_answer_bytes)
             except requests.exceptions.SSLError as error:
                 raise _tls_error(method, url, error, "cert" in request_options)
             except (requests.exceptions.ConnectionError, requests.exceptions.Timeout,
@@ -207,41 +297,120 @@ class Transport(object):
                 lost_attempt = lost_attempt or _may_have_arrived(error)
                 if attempt > self._retries:
                     raise _no_answer_error(method, url, error, attempt)
-                self._sleep(backoff_seconds(attempt))
+                self._wait(backoff_seconds(attempt), method, url, attempt)
                 continue
+            except AnswerTooLarge:
+                raise AICoreError("%s %s: the answer is larger than %d KiB once decoded; stopped reading it"
+                                  % (method, url, max_answer_bytes // 1024), attempts=attempt)
             except requests.exceptions.RequestException as error:  # anything else requests can raise: not retried
                 raise AICoreError("%s %s: the request failed (%s)" % (method, url, type(error).__name__))
-            if response.status_code in RETRYABLE_STATUSES and attempt <= self._retries:
-                self._wait_before_retry(response, attempt)
+            reply = Reply(method, url, answer, attempt, lost_attempt, self.redactor)
+            if answer.status in RETRYABLE_STATUSES and attempt <= self._retries:
+                lost_attempt = lost_attempt or answer.status in LOST_ANSWER_STATUSES
+                self._wait(self._wait_before_retry(answer, attempt), method, url, attempt, reply)
                 continue
-            if 300 <= response.status_code < 400:
-                raise _redirect_error(method, url, response, attempt)
-            return Reply(method, url, response, attempt, lost_attempt, self.redactor)
+            if answer.status not in RETRYABLE_STATUSES:
+                self.deadline.progress()
+            if 300 <= answer.status < 400:
+                raise _redirect_error(method, url, answer, attempt)
+            return reply
         raise AssertionError("unreachable: the last attempt returns or raises")
 
-    def _attempt(self, method, url, request_options, attempt):
+    def _attempt(self, method, url, request_options, attempt, max_answer_bytes):
         """One request, inside a slot of the adaptive limit and after any shared pause."""
         self.limit.acquire()
         pause_end = None
         try:
+            if self._pause.remaining() > self.deadline.remaining() or self.deadline.remaining() <= 0:
+                raise self._give_up_error(method, url, max(attempt - 1, 1))
             self._pause.wait()
-            response = self._session.request(method, url, timeout=self._timeout, verify=self._verify, allow_redirects=False,
-                                             **request_options)
-            if response.status_code == 429:
-                pause_end = self._pause.hold(_pause_seconds(response, attempt))
-            return response
+            answer = self._exchange(method, url, request_options, max_answer_bytes)
+            if answer.status == 429:
+                pause_end = self._pause.hold(_pause_seconds(answer, attempt))
+            return answer
         finally:
             self.limit.release(pause_end)
 
-    def _wait_before_retry(self, response, attempt):
-        """A 429 already set the shared pause (waited out before the next attempt); others wait alone."""
-        if response.status_code != 429:
-            asked = retry_after_seconds(response.headers.get("Retry-After"))
-            self._sleep(asked if asked is not None else backoff_seconds(attempt))
+    def _exchange(self, method, url, request_options, max_answer_bytes):
+        """Send once and read the whole answer before ``timeout`` has passed since sending."""
+        answer_by = self._clock() + self._timeout
+        response = self._session.request(method, url, timeout=self._timeout, verify=self._verify, allow_redirects=False,
+                                         stream=True, **request_options)
+        try:
+            body = _read_body(response, answer_by, max_answer_bytes, self._clock)
+        except BaseException:
+            response.close()  # a half-read connection cannot be reused
+            raise
+        response.raw.release_conn()  # back to the pool, for keep-alive
+        return Answer(response.status_code, response.headers, _decoded_text(body, response.encoding))
+
+    def _wait_before_retry(self, answer, attempt):
+        """Seconds to wait alone: a 429 already set the shared pause (waited out before the next attempt)."""
+        if answer.status == 429:
+            return 0.0
+        asked = retry_after_seconds(answer.headers.get("Retry-After"))
+        return asked if asked is not None else backoff_seconds(attempt)
+
+    def _wait(self, seconds, method, url, attempt, last_reply=None):
+        """Wait before a retry, unless the wait would take the task past its deadline: then fail now."""
+        if seconds > self.deadline.remaining():
+            raise self._give_up_error(method, url, attempt, last_reply)
+        if seconds > 0:
+            self._sleep(seconds)
+
+    def _give_up_error(self, method, url, attempts, last_reply=None):
+        summary = ("%s %s: gave up: no request of this task got a usable answer within %d s of sending and waiting, "
+                   "the limit (retries + 1) x (timeout + 120 s)" % (method, url, self.deadline.limit))
+        return last_reply.error(summary) if last_reply is not None else AICoreError(summary, attempts=attempts)
 
 
-def _pause_seconds(response, attempt):
-    asked = retry_after_seconds(response.headers.get("Retry-After"))
+def _read_body(response, answer_by, max_answer_bytes, clock):
+    """The decoded body, read in chunks so that the time limit and the size cap hold between chunks.
+
+    requests' own timeout bounds each read from the socket, so a server trickling one byte at a time
+    could hold a request forever; here each read may only take what is left of the time. Decoding
+    (gzip, deflate) happens chunk by chunk, so a small compressed body cannot inflate past the cap.
+    """
+    raw = response.raw
+    read = getattr(raw, "read1", None) or raw.read  # read1 (urllib3 2) returns what has arrived, never waits for more
+    chunks, size = [], 0
+    while True:
+        left = answer_by - clock()
+        if left <= 0:
+            raise requests.exceptions.ReadTimeout("the whole answer took longer than the timeout")
+        _limit_next_read(raw, left)
+        try:
+            chunk = read(READ_CHUNK, decode_content=True)
+        except urllib3.exceptions.ReadTimeoutError as error:
+            raise requests.exceptions.ReadTimeout(error) from error
+        except urllib3.exceptions.DecodeError as error:
+            raise requests.exceptions.ContentDecodingError(error) from error
+        except (urllib3.exceptions.ProtocolError, urllib3.exceptions.SSLError, OSError) as error:
+            raise requests.exceptions.ChunkedEncodingError(error) from error
+        if not chunk:
+            return b"".join(chunks)
+        size += len(chunk)
+        if size > max_answer_bytes:
+            raise AnswerTooLarge()
+        chunks.append(chunk)
+
+
+def _limit_next_read(raw, seconds):
+    """Let the next socket read wait no longer than what is left of the time, where urllib3 shows the socket."""
+    sock = getattr(getattr(raw, "_connection", None), "sock", None)
+    if sock is not None:
+        sock.settimeout(max(seconds, 0.001))
+
+
+def _decoded_text(body, encoding):
+    try:
+        return body.decode(encoding or "utf-8", errors="replace")
+    except LookupError:  # a charset Python does not know
+        return body.decode("utf-8", errors="replace")
+
+
+def _pause_seconds(answer, attempt):
+    asked = retry_after_seconds(answer.headers.get("Retry-After"))
     return asked if asked is not None else backoff_seconds(attempt)
 
 
@@ -278,5 +447,5 @@ def _redirect_error(method, url, response, attempts):
     where = "%s://%s" % (target.scheme, host) if target.hostname else "another path"
     return AICoreError(
         "%s %s answered with a redirect to %s, which is not followed so that credentials stay with the configured host"
-        % (method, url, where), status=response.status_code, attempts=attempts,
+        % (method, url, where), status=response.status, attempts=attempts,
     )

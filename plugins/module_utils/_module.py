@@ -13,7 +13,7 @@ import os
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.sap_aicore.admin.plugins.module_utils._client import AICoreClient
-from ansible_collections.sap_aicore.admin.plugins.module_utils._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
+from ansible_collections.sap_aicore.admin.plugins.module_utils._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, proxy_host
 from ansible_collections.sap_aicore.admin.plugins.module_utils._scope import RESOURCE_GROUP_ENV, scope_headers
 from ansible_collections.sap_aicore.admin.plugins.module_utils._settings import resolve_settings
 from ansible_collections.sap_aicore.admin.plugins.module_utils._validation import InputError
@@ -84,8 +84,9 @@ def client_for(module, pool_size=1, scoped=True, token_only=False):
         headers = scope_headers(module.params["resource_group"], module.params["tenant_scope"]) if scoped else {}
     except InputError as error:
         module.fail_json(msg=str(error))
-    for name in settings.unencrypted_urls():
-        module.warn("%s uses http://, so credentials and tokens travel unencrypted; use https://" % name)
+    for name, proxy in settings.unencrypted_routes(proxy_for=proxy_host):
+        through = " through the proxy %s (set in the environment)" % proxy if proxy else ""
+        module.warn("%s uses http://%s, so credentials and tokens travel unencrypted; use https://" % (name, through))
     # Ansible masks the options marked no_log; the client reports the rest (credentials from the service
     # key or the environment, fetched tokens) so that Ansible masks them too.
     return AICoreClient(settings, headers, pool_size=pool_size, on_secret=module.no_log_values.add, mask_tokens=not token_only,

@@ -7,6 +7,7 @@ key, then the environment. The name of that source (never the value) is kept, so
 messages can say where a wrong setting came from.
 """
 
+import ipaddress
 import json
 import os
 
@@ -78,10 +79,18 @@ class Settings(object):
             return False
         return self.ca_path or True
 
-    def unencrypted_urls(self):
-        """The URLs that would carry credentials or tokens over plain http to another machine."""
-        urls = (("api_url", self.api_url), ("auth_url", self.token_url))
-        return [name for name, url in urls if url and urlsplit(url).scheme == "http" and not _is_loopback(urlsplit(url).hostname)]
+    def unencrypted_routes(self, proxy_for):
+        """``(setting, proxy)`` for each URL that would carry credentials or tokens over plain http where others
+        can read them: to another machine, or through a proxy (``proxy_for(url)`` names it, or returns None).
+        Through a proxy even a loopback address is no protection: the proxy sees the request in clear text."""
+        routes = []
+        for name, url in (("api_url", self.api_url), ("auth_url", self.token_url)):
+            if not url or urlsplit(url).scheme != "http":
+                continue
+            proxy = proxy_for(url)
+            if proxy or not is_loopback(urlsplit(url).hostname):
+                routes.append((name, proxy))
+        return routes
 
     def source_of(self, setting):
         return self.sources.get(setting, "nowhere")
@@ -128,7 +137,7 @@ class Sources(object):
         key_field = key_field or setting
         if self._params.get(setting) is not None:
             return self._keep(setting, self._params[setting], "option %s" % setting)
-        value = _dig(self._key, SERVICE_KEY_FIELDS.get(key_field, ()))
+        value = self._from_key(key_field)
         if value is not None:
             return self._keep(setting, value, "%s (%s)" % (self._key_source, ".".join(SERVICE_KEY_FIELDS[key_field])))
         variable = ENVIRONMENT.get(setting)
@@ -146,12 +155,28 @@ class Sources(object):
         return self._keep(setting, self._params.get(setting), "option %s" % setting) if self._params.get(setting) else None
 
     def _pem(self, setting):
-        value = _dig(self._key, SERVICE_KEY_FIELDS[setting])
+        value = self._from_key(setting)
         if value is None:
             return None
         # Service keys pasted through some tools carry the PEM's line breaks as a literal backslash-n.
         pem = value.replace("\\n", "\n")
         return self._keep(setting, pem, "%s (%s)" % (self._key_source, SERVICE_KEY_FIELDS[setting][0]))
+
+    def _from_key(self, key_field):
+        """A text field of the service key, or None; a field of the wrong type is refused, naming it and the type wanted."""
+        path = SERVICE_KEY_FIELDS.get(key_field, ())
+        if not path or self._key is None:
+            return None
+        mapping = self._key
+        for depth, field in enumerate(path):
+            value = mapping.get(field)
+            wanted = "a string" if depth == len(path) - 1 else "a JSON object"
+            if value is None or value == "":
+                return None
+            if not isinstance(value, str if depth == len(path) - 1 else dict):
+                raise InputError("%s: field %s must be %s, got %s" % (self._key_source, ".".join(path[:depth + 1]), wanted, _kind(value)))
+            mapping = value
+        return mapping
 
     def _keep(self, setting, value, source):
         self.found[setting] = source
@@ -241,8 +266,15 @@ def _checked_url(url, source):
     return url.strip()
 
 
-def _is_loopback(hostname):
-    return hostname == "localhost" or hostname == "::1" or hostname.startswith("127.")
+def is_loopback(hostname):
+    """Whether the host is this machine: the name localhost, or a loopback address (127.0.0.0/8, ::1).
+    Decided on the parsed address, so that a name like 127.attacker.example is not taken for one."""
+    if hostname.rstrip(".").lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(hostname).is_loopback
+    except ValueError:
+        return False
 
 
 def _bad_port(parts):
@@ -291,6 +323,19 @@ def _read_key_file(path, source):
             return key_file.read()
     except (IOError, OSError) as error:
         raise InputError("%s: cannot read %s: %s" % (source, path, error.strerror))
+
+
+def _kind(value):
+    """The JSON name of a value's type, for messages that must not show the value."""
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return "a %s" % type(value).__name__
 
 
 def _dig(mapping, path):

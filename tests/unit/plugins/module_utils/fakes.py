@@ -2,16 +2,21 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Scripted stand-ins for the HTTP session and for time, for the client's corner cases."""
 
+import io
+
 import requests
+import urllib3
 
 from ansible_collections.sap_aicore.admin.plugins.module_utils._settings import resolve_settings
 
 
 def answer(status, body="", headers=None):
+    """A response as requests returns it with stream=True: the body still to be read from ``raw``."""
+    data = body if isinstance(body, bytes) else body.encode("utf-8")
     response = requests.Response()
     response.status_code = status
-    response._content = body.encode("utf-8")
     response.headers.update(headers or {})
+    response.raw = urllib3.HTTPResponse(body=io.BytesIO(data), headers=headers or {}, status=status, preload_content=False)
     return response
 
 

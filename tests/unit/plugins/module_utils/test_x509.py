@@ -7,6 +7,7 @@ import stat
 
 import pytest
 
+from ansible_collections.sap_aicore.admin.plugins.module_utils import _keyfiles
 from ansible_collections.sap_aicore.admin.plugins.module_utils._keyfiles import PrivatePair
 from ansible_collections.sap_aicore.admin.plugins.module_utils._settings import resolve_settings
 from ansible_collections.sap_aicore.admin.plugins.module_utils._validation import InputError
@@ -60,7 +61,8 @@ def test_missing_everything_lists_every_way_to_authenticate():
         assert way in message
 
 
-def test_private_pair_is_owner_only_and_gone_after_use(tmp_path, monkeypatch):
+def test_private_pair_fallback_is_owner_only_and_gone_after_use(tmp_path, monkeypatch):
+    monkeypatch.setattr(_keyfiles, "memory_files_available", lambda: False)
     monkeypatch.setenv("TMPDIR", str(tmp_path))
     import tempfile
     monkeypatch.setattr(tempfile, "tempdir", None)
@@ -70,3 +72,16 @@ def test_private_pair_is_owner_only_and_gone_after_use(tmp_path, monkeypatch):
         with open(key) as handle:
             assert handle.read() == "KEY\n"
     assert os.listdir(str(tmp_path)) == []
+
+
+@pytest.mark.skipif(not _keyfiles.memory_files_available(), reason="memfd_create is Linux only")
+def test_private_pair_on_linux_is_in_memory_only(tmp_path, monkeypatch):
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    import tempfile
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    with PrivatePair("CERT", "KEY") as (cert, key):
+        assert key.startswith("/proc/self/fd/") and os.readlink(key).startswith("/memfd:aicore-x509-client.key")
+        with open(key) as handle:
+            assert handle.read() == "KEY\n"
+        assert os.listdir(str(tmp_path)) == []
+    assert not os.path.exists(key) or not os.readlink(key).startswith("/memfd:aicore-x509")
