@@ -15,7 +15,8 @@ from ansible_collections.sap_aicore.admin.plugins.module_utils._secrets import G
 
 from .fakes import RecordedSleep, ScriptedSession, answer, settings
 
-TOKEN = answer(200, '{"access_token": "tok-1", "token_type": "bearer", "expires_in": 43199}')
+def token():
+    return answer(200, '{"access_token": "tok-1", "token_type": "bearer", "expires_in": 43199}')
 NOT_FOUND = '{"error": {"code": "NotFound", "message": "resource not found"}}'
 GROUP = {"AI-Resource-Group": "team-a"}
 TENANT = {"AI-Tenant-Scope": "true"}
@@ -32,7 +33,7 @@ def urls(session):
 
 
 def test_absent_names_in_a_real_group_cost_one_extra_request_for_the_whole_run():
-    session = ScriptedSession(TOKEN, answer(404, NOT_FOUND), answer(200, '{"resourceGroupId": "team-a"}'),
+    session = ScriptedSession(token(), answer(404, NOT_FOUND), answer(200, '{"resourceGroupId": "team-a"}'),
                               *[answer(404, NOT_FOUND) for _ in range(5)])
     api = secrets(session)
     assert [api.delete("s%d" % number) for number in range(6)] == ["absent"] * 6
@@ -42,14 +43,14 @@ def test_absent_names_in_a_real_group_cost_one_extra_request_for_the_whole_run()
 
 
 def test_a_success_in_the_scope_is_proof_enough():
-    session = ScriptedSession(TOKEN, answer(200), answer(404, NOT_FOUND))
+    session = ScriptedSession(token(), answer(200), answer(404, NOT_FOUND))
     api = secrets(session)
     assert [api.delete("a"), api.delete("b")] == ["deleted", "absent"]
     assert all("resourceGroups" not in url for _method, url, _params in urls(session))
 
 
 def test_an_unknown_group_fails_every_name_and_says_which_group():
-    session = ScriptedSession(TOKEN, answer(404, NOT_FOUND), answer(404, NOT_FOUND), answer(200, '{"count": 1, "resources": []}'),
+    session = ScriptedSession(token(), answer(404, NOT_FOUND), answer(404, NOT_FOUND), answer(200, '{"count": 1, "resources": []}'),
                               answer(404, NOT_FOUND))
     api = secrets(session)
     for name in ("a", "b"):
@@ -62,7 +63,7 @@ def test_an_unknown_group_fails_every_name_and_says_which_group():
 
 
 def test_a_wrong_api_path_fails_and_names_api_url():
-    session = ScriptedSession(TOKEN, answer(404, "404 page not found"), answer(404), answer(404))
+    session = ScriptedSession(token(), answer(404, "404 page not found"), answer(404), answer(404))
     with pytest.raises(AICoreError) as raised:
         secrets(session, api_url="https://api.example.com/v2/admin").delete("a")
     message = str(raised.value)
@@ -71,7 +72,7 @@ def test_a_wrong_api_path_fails_and_names_api_url():
 
 
 def test_a_wrong_api_path_at_tenant_scope_is_found_by_one_listing():
-    session = ScriptedSession(TOKEN, answer(404), answer(404))
+    session = ScriptedSession(token(), answer(404), answer(404))
     with pytest.raises(AICoreError, match="does not lead to the AI Core API"):
         secrets(session, scope=TENANT, api_url="https://api.example.com/api").get("a")
     assert urls(session)[1] == ("GET", "https://api.example.com/api/v2/admin/secrets", {"$top": 1})
@@ -79,7 +80,7 @@ def test_a_wrong_api_path_at_tenant_scope_is_found_by_one_listing():
 
 
 def test_a_token_that_may_not_read_groups_keeps_absent_and_warns_once():
-    session = ScriptedSession(TOKEN, answer(404, NOT_FOUND), answer(403, "RBAC: access denied"), answer(404, NOT_FOUND))
+    session = ScriptedSession(token(), answer(404, NOT_FOUND), answer(403, "RBAC: access denied"), answer(404, NOT_FOUND))
     api = secrets(session)
     assert [api.delete("a"), api.delete("b")] == ["absent", "absent"]
     warnings = api._client.warnings
@@ -87,7 +88,7 @@ def test_a_token_that_may_not_read_groups_keeps_absent_and_warns_once():
 
 
 def test_a_proof_that_fails_otherwise_fails_the_name():
-    session = ScriptedSession(TOKEN, answer(404, NOT_FOUND), answer(500, '{"error": {"code": "Internal", "message": "boom"}}'))
+    session = ScriptedSession(token(), answer(404, NOT_FOUND), answer(500, '{"error": {"code": "Internal", "message": "boom"}}'))
     with pytest.raises(AICoreError, match="cannot prove that resource group 'team-a' exists"):
         secrets(session, retries=0).delete("a")
 
@@ -95,13 +96,13 @@ def test_a_proof_that_fails_otherwise_fails_the_name():
 @pytest.mark.parametrize("status, body", [(400, '{"error": {"code": "InvalidResourceGroup", "message": "team-a"}}'),
                                           (403, "RBAC: access denied")])
 def test_other_answers_of_an_unknown_group_are_explained_as_such(status, body):
-    session = ScriptedSession(TOKEN, answer(status, body), answer(404, NOT_FOUND), answer(200, '{"count": 0, "resources": []}'))
+    session = ScriptedSession(token(), answer(status, body), answer(404, NOT_FOUND), answer(200, '{"count": 0, "resources": []}'))
     with pytest.raises(AICoreError, match="resource group 'team-a' does not exist"):
         secrets(session).delete("a")
 
 
 def test_a_failure_in_a_proven_scope_stays_what_it_was():
-    session = ScriptedSession(TOKEN, answer(200), answer(400, '{"error": {"code": "BadLabel", "message": "label key"}}'))
+    session = ScriptedSession(token(), answer(200), answer(400, '{"error": {"code": "BadLabel", "message": "label key"}}'))
     api = secrets(session)
     assert api.delete("a") == "deleted"
     with pytest.raises(AICoreError, match="BadLabel"):
@@ -110,20 +111,20 @@ def test_a_failure_in_a_proven_scope_stays_what_it_was():
 
 
 def test_an_empty_listing_is_proven_before_it_is_returned():
-    session = ScriptedSession(TOKEN, answer(200, '{"count": 0, "resources": []}'), answer(404, NOT_FOUND),
+    session = ScriptedSession(token(), answer(200, '{"count": 0, "resources": []}'), answer(404, NOT_FOUND),
                               answer(200, '{"count": 3, "resources": []}'))
     with pytest.raises(AICoreError, match="resource group 'team-a' does not exist"):
         secrets(session).list_all()
 
 
 def test_a_listing_with_secrets_needs_no_proof():
-    session = ScriptedSession(TOKEN, answer(200, '{"count": 1, "resources": [{"name": "a"}]}'), answer(200, '{"count": 1, "resources": []}'))
+    session = ScriptedSession(token(), answer(200, '{"count": 1, "resources": [{"name": "a"}]}'), answer(200, '{"count": 1, "resources": []}'))
     assert [item["name"] for item in secrets(session).list_all()] == ["a"]
     assert all("resourceGroups" not in url for _method, url, _params in urls(session))
 
 
 def test_a_create_refused_in_an_unknown_group_names_the_group():
-    session = ScriptedSession(TOKEN, answer(400, '{"error": {"code": "BadRequest", "message": "invalid"}}'), answer(404, NOT_FOUND),
+    session = ScriptedSession(token(), answer(400, '{"error": {"code": "BadRequest", "message": "invalid"}}'), answer(404, NOT_FOUND),
                               answer(200, '{"count": 0, "resources": []}'))
     with pytest.raises(AICoreError, match="resource group 'team-a' does not exist"):
         secrets(session).create("a", {"k": "dg=="}, [])
