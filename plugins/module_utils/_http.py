@@ -20,6 +20,7 @@ import json
 import math
 import random
 import re
+import socket
 import threading
 import time
 import traceback
@@ -185,10 +186,77 @@ def new_session(settings, pool_size):
     # Without an auth of its own, requests would look the host up in ~/.netrc and send those
     # credentials, replacing the bearer token: the run must only ever use what the task configured.
     session.auth = _headers_as_given
-    adapter = HTTPAdapter(pool_connections=2, pool_maxsize=max(pool_size, 1))
+    adapter = BoundedAdapter(pool_connections=2, pool_maxsize=max(pool_size, 1))
     session.mount("https://", adapter)
     session.mount("http://", adapter)
     return session
+
+
+# The wait for an answer's status line and headers, bounded as a whole. Each socket read has its own
+# timeout, so a server sending one header byte at a time could keep a request waiting forever; while
+# it waits for the headers, the connection is cut when the request's time is up. (The body is bounded
+# by _read_body.) The exchange in progress on this thread, for the connection to find.
+_exchange_window = threading.local()
+
+
+class AnswerWindow(object):
+    """How long the answer to one request may take, and whether the connection had to be cut for it."""
+
+    def __init__(self, seconds):
+        self.seconds = seconds
+        self.cut = False
+
+
+if HAS_REQUESTS:
+    class _HeadersInTime(object):
+        """Mixin for urllib3 connections: cut the connection when the headers are not in by the deadline."""
+
+        def getresponse(self, *args, **kwargs):
+            window = getattr(_exchange_window, "current", None)
+            if window is None:
+                return super(_HeadersInTime, self).getresponse(*args, **kwargs)
+            timer = threading.Timer(window.seconds, self._cut, (window,))
+            timer.daemon = True
+            timer.start()
+            try:
+                return super(_HeadersInTime, self).getresponse(*args, **kwargs)
+            finally:
+                timer.cancel()
+
+        def _cut(self, window):
+            window.cut = True
+            sock = getattr(self, "sock", None)
+            if sock is not None:
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:  # already closed
+                    pass
+
+    class _HTTPConnection(_HeadersInTime, urllib3.connection.HTTPConnection):
+        pass
+
+    class _HTTPSConnection(_HeadersInTime, urllib3.connection.HTTPSConnection):
+        pass
+
+    class _HTTPPool(urllib3.connectionpool.HTTPConnectionPool):
+        ConnectionCls = _HTTPConnection
+
+    class _HTTPSPool(urllib3.connectionpool.HTTPSConnectionPool):
+        ConnectionCls = _HTTPSConnection
+
+    class BoundedAdapter(HTTPAdapter):
+        """An adapter whose connections, direct or through an HTTP proxy, bound the wait for headers."""
+
+        POOLS = {"http": _HTTPPool, "https": _HTTPSPool}
+
+        def init_poolmanager(self, *args, **kwargs):
+            super(BoundedAdapter, self).init_poolmanager(*args, **kwargs)
+            self.poolmanager.pool_classes_by_scheme = dict(self.POOLS)
+
+        def proxy_manager_for(self, proxy, **proxy_kwargs):
+            manager = super(BoundedAdapter, self).proxy_manager_for(proxy, **proxy_kwargs)
+            manager.pool_classes_by_scheme = dict(self.POOLS)
+            return manager
 
 
 def proxy_host(url):
@@ -334,8 +402,16 @@ class Transport(object):
     def _exchange(self, method, url, request_options, max_answer_bytes):
         """Send once and read the whole answer before ``timeout`` has passed since sending."""
         answer_by = self._clock() + self._timeout
-        response = self._session.request(method, url, timeout=self._timeout, verify=self._verify, allow_redirects=False,
-                                         stream=True, **request_options)
+        window = _exchange_window.current = AnswerWindow(self._timeout)
+        try:
+            response = self._session.request(method, url, timeout=self._timeout, verify=self._verify, allow_redirects=False,
+                                             stream=True, **request_options)
+        except requests.exceptions.ConnectionError as error:
+            if window.cut:
+                raise requests.exceptions.ReadTimeout("the status line and headers took longer than the timeout") from error
+            raise
+        finally:
+            _exchange_window.current = None
         try:
             body = _read_body(response, answer_by, max_answer_bytes, self._clock)
         except BaseException:

@@ -167,6 +167,21 @@ def test_a_trickling_server_is_cut_off_at_the_timeout(serve):
     assert elapsed < 4  # bounded by the timeout, not by 1000 bytes x 1.5 s
 
 
+def test_a_server_trickling_its_headers_is_cut_off_at_the_timeout(serve):
+    def trickle(connection, stop):
+        for byte in b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Slow: " + b"x" * 1000:
+            if stop.wait(1.5):
+                return
+            connection.sendall(bytes([byte]))
+    server = serve(trickle)
+    started = time.monotonic()
+    with pytest.raises(AICoreError, match="no answer within the timeout"):
+        real_transport(timeout=2, retries=0).send("GET", server.url + "/v2/admin/secrets")
+    elapsed = time.monotonic() - started
+    print("server trickling its headers: failed after %.2f s with timeout 2, retries 0" % elapsed)
+    assert elapsed < 4  # bounded by the timeout, not by the 1.5 s between bytes
+
+
 # Row 8: answers have a size cap on decoded bytes.
 
 GIB = 1024 ** 3
