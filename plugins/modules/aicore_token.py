@@ -15,9 +15,9 @@ description:
     for the action group, and a play of many tasks asks the token endpoint once.
   - The result holds a credential, so the task must set C(no_log=true); without it the module fetches the token
     (so that errors can be seen) but fails instead of returning it.
-  - It runs under the same C(module_defaults) for C(group/sap_aicore.admin.aicore) as the other modules: it takes
-    their scope and concurrency options and ignores them. It takes no O(sap_aicore.admin.aicore_generic_secret#module:token);
-    a group default that sets one is refused as an unsupported parameter, so fetch the token before that block.
+  - It runs under the same C(module_defaults) for C(group/sap_aicore.admin.aicore) as the other modules; it takes
+    their scope and concurrency options and ignores them. It takes no O(sap_aicore.admin.aicore_generic_secret#module:token),
+    and a group default that sets one is refused as an unsupported parameter, so fetch the token before that block.
 options:
   resource_group:
     description:
