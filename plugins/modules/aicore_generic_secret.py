@@ -169,7 +169,7 @@ EXAMPLES = r"""
 
 # Service key and resource group from the environment of ansible-playbook, exported beforehand:
 #   export AICORE_SERVICE_KEY="$(cat service-key.json)" AICORE_RESOURCE_GROUP=team-b
-# (not through the environment keyword, whose values Ansible prints at -vvv)
+# (not through the environment keyword, whose values Ansible prints at -vvvv)
 - name: Delete with settings from the environment
   sap_aicore.admin.aicore_generic_secret:
     name: "{{ stale_secret_names }}"
