@@ -1,6 +1,7 @@
 # sap_aicore.admin: the README's commands.
 #
-#   make demo    run examples/cleanup_demo.yml twice against the local AI Core emulator
+#   make demo      run examples/cleanup_demo.yml twice against the local AI Core emulator
+#   make emulator  keep the emulator running for your own playbooks (build/emulator/service-key.json, env)
 #   make test    every quality gate, then a summary table (tests/tools/run_gates.py)
 #   make check   the quick verdict while developing: sanity, units (ansible-core 2.21) and ansible-lint
 #
@@ -24,11 +25,14 @@ INSTALLED   := $(COLLECTIONS)/ansible_collections/sap_aicore/admin
 VERSION     := $(shell sed -n 's/^version: *//p' galaxy.yml)
 TARBALL     := dist/sap_aicore-admin-$(VERSION).tar.gz
 
-.PHONY: help venv venv-2.18 build install demo test check test-live lint molecule ee docs bench clean
+.PHONY: help venv venv-2.18 build install demo emulator test check test-live lint molecule ee docs bench clean
 
 help:
 	@echo "make demo       run the cleanup demo against the local AI Core emulator"
-	@echo "make test       run every gate (build, sanity, units, integration, lint, emulator, demo) and summarise"
+	@echo "make emulator   run the emulator in the foreground until Ctrl-C; meanwhile build/emulator/service-key.json"
+	@echo "                (service_key: build/emulator/service-key.json) and build/emulator/env (. build/emulator/env)"
+	@echo "make test       run every gate (build, sanity, units, integration, lint, emulator, demo, ...) and summarise;"
+	@echo "                GATES=\"units-2.21 integration-2.21\" runs only those (tests/tools/run_gates.py --list)"
 	@echo "make check      quick verdict (a few minutes): sanity-2.21, units-2.21 and ansible-lint gates, summarised"
 	@echo "make test-live AICORE_LIVE_RESOURCE_GROUP=<scratch group>  ask a real AI Core (AICORE_SERVICE_KEY) what it"
 	@echo "                answers; writes build/live/report.{md,json} (docs/ai-core-api.md#asking-the-real-service)"
@@ -68,6 +72,10 @@ install: build
 # --- the README's commands ----------------------------------------------------
 demo: install
 	tests/tools/demo.sh
+
+# In the foreground until Ctrl-C, on plain http://127.0.0.1 with the standard resource groups (default, team-a, ...).
+emulator: install
+	$(VENV)/bin/python tests/emulator/with_emulator.py -- $(VENV)/bin/python tests/tools/emulator_session.py
 
 # GATES="sanity-2.21 units-2.21" runs only those (tests/tools/run_gates.py --list).
 test: venv venv-2.18

@@ -19,7 +19,6 @@ options:
       - The XSUAA URL that issues tokens, the C(url) of the service key.
       - C(/oauth/token) is appended unless the URL already ends with it.
       - Taken, in this order, from this option, O(service_key), or E(AICORE_AUTH_URL).
-      - Not needed with O(token).
     type: str
   client_id:
     description:
@@ -58,12 +57,6 @@ options:
         descriptive fields of a key given as a dict (C(clientid), the URLs, C(identityzone), C(tenantmode) and the
         like) are shown, so that messages can name the client id and URL at fault.
     type: raw
-  token:
-    description:
-      - A bearer token for AI Core, for example from M(sap_aicore.admin.aicore_token). No token request is made.
-      - When not set, E(AICORE_TOKEN) is used, but only if no client credentials are configured.
-      - If AI Core rejects it as invalid or expired, the task fails and says so; it is not refreshed.
-    type: str
   validate_certs:
     description:
       - Whether to verify TLS certificates. Turn off only for test systems.
@@ -100,9 +93,24 @@ notes:
     the service key, the environment.
   - Credentials and tokens never appear in results or messages, also when they come from the
     service key or the environment.
-  - "Credentials come from the first source that offers any: the task's options (a token, then a client
-    certificate, then a client secret), then the service key (its client secret, else its certificate),
-    then the environment, where E(AICORE_TOKEN) is used only when E(AICORE_CLIENT_SECRET) is not set."
+  - "Credentials come from the first source that offers any: the task's options (a client certificate, then a
+    client secret), then the service key (its client secret, else its certificate), then the environment."
+"""
+
+    # The modules that call AI Core itself, and so can take a token instead of fetching one
+    # (aicore_token, which fetches tokens, does not take one).
+    TOKEN = r"""
+options:
+  token:
+    description:
+      - A bearer token for AI Core, for example from M(sap_aicore.admin.aicore_token). No token request is made,
+        and O(auth_url), O(client_id) and O(client_secret) are not needed.
+      - When not set, E(AICORE_TOKEN) is used, but only if no client credentials are configured.
+      - If AI Core rejects it as invalid or expired, the task fails and says so; it is not refreshed.
+    type: str
+notes:
+  - "A token in O(token) comes before any client credentials. E(AICORE_TOKEN) comes last, and is used only when
+    E(AICORE_CLIENT_SECRET) is not set."
   - A token the module fetched itself that AI Core rejects (HTTP 401) is fetched anew once, and the request
     repeated once. A token given in O(token) is never replaced.
 """

@@ -55,35 +55,43 @@ DESCRIPTIVE_SERVICE_KEY_FIELDS = frozenset((
 ))
 
 
-def argument_spec(module_options, scoped=True):
-    """The full argument spec of a module: its own options plus the shared ones."""
+def argument_spec(module_options, scoped=True, token_option=True):
+    """The full argument spec of a module: its own options plus the shared ones.
+
+    ``token_option=False`` leaves out ``token``: aicore_token fetches tokens and takes none.
+    """
     spec = dict(CONNECTION_OPTIONS)
+    if not token_option:
+        del spec["token"]
     if scoped:
         spec.update(SCOPE_OPTIONS)
     spec.update(module_options)
     return spec
 
 
-def aicore_module(module_options, scoped=True, **module_arguments):
+def aicore_module(module_options, scoped=True, token_option=True, **module_arguments):
     """The ``AnsibleModule`` of a collection module, with the shared options merged into its own."""
-    module = AnsibleModule(argument_spec=argument_spec(module_options, scoped), **module_arguments)
+    module = AnsibleModule(argument_spec=argument_spec(module_options, scoped, token_option), **module_arguments)
     _show_descriptive_service_key_fields(module)
     return module
 
 
-def client_for(module, pool_size=1, scoped=True, token_only=False):
+def client_for(module, pool_size=1, scoped=True, token_only=False, fail=None):
     """Build the run's client from the task's options; fail the task before any request on bad input.
 
     ``token_only`` is for aicore_token, which needs no api_url and whose result is the token itself.
+    ``fail(msg, **details)`` ends the task instead of ``module.fail_json``, for a module whose result
+    must carry more than the message also then (aicore_generic_secret reports every name).
     """
+    fail = fail or module.fail_json
     if not HAS_REQUESTS:
-        module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
+        fail(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
     try:
         _check_options(module.params)
         settings = resolve_settings(module.params, api_url_required=not token_only)
         headers = scope_headers(module.params["resource_group"], module.params["tenant_scope"]) if scoped else {}
     except InputError as error:
-        module.fail_json(msg=str(error))
+        fail(msg=str(error))
     for name, proxy in settings.unencrypted_routes(proxy_for=proxy_host):
         through = " through the proxy %s (set in the environment)" % proxy if proxy else ""
         module.warn("%s uses http://%s, so credentials and tokens travel unencrypted; use https://" % (name, through))

@@ -96,6 +96,7 @@ options:
     default: 8
 extends_documentation_fragment:
   - sap_aicore.admin.connection
+  - sap_aicore.admin.connection.TOKEN
   - sap_aicore.admin.attributes
   - sap_aicore.admin.scope
 attributes:
@@ -190,7 +191,7 @@ EXAMPLES = r"""
 
 # Service key and resource group from the environment of ansible-playbook, exported beforehand:
 #   export AICORE_SERVICE_KEY="$(cat service-key.json)" AICORE_RESOURCE_GROUP=team-b
-# (not through the environment keyword, whose values Ansible prints at -vvv)
+# (not through the environment keyword, whose values Ansible prints at -vvvv)
 - name: Delete with settings from the environment
   sap_aicore.admin.aicore_generic_secret:
     name: "{{ stale_secret_names }}"
@@ -212,6 +213,11 @@ RETURN = r"""
 secrets:
   description:
     - One entry per name, in the order given (duplicates once), also when the task fails.
+    - A task refused before any name is worked on (a bad name or option, no scope, missing or wrong credentials,
+      a failed token request) reports every name as V(failed), each with that reason in RV(secrets[].error).
+      There, entries of O(name) that are not strings are left out.
+    - Missing only when Ansible itself refuses the task's arguments before the module runs (an unknown option,
+      a value of the wrong type, O(state=present) without O(data)).
   returned: always
   type: list
   elements: dict
@@ -373,6 +379,7 @@ def checked_input(module):
     """Everything the task gives, checked before any request: the names, the work for one name, and
     the desired secret (None for state=absent)."""
     params = module.params
+    names = given_names(params["name"])
     try:
         names = secret_names(params["name"])
         check_concurrency(params["concurrency"])
@@ -380,21 +387,39 @@ def checked_input(module):
             return names, lambda secrets, name: remove(secrets, name, module.check_mode), None
         desired = DesiredSecret(params["data"], params["data_encoding"], params["labels"], fingerprint_key=params["fingerprint_key"])
     except InputError as error:
-        module.fail_json(msg=str(error))
+        fail_every(module, names, msg=str(error))
     return names, lambda secrets, name: ensure(secrets, name, desired, params["update_mode"], module.check_mode), desired
+
+
+def given_names(raw_names):
+    """The names a task gives, as far as they are names at all: its strings, in order, once each.
+
+    What a refused task reports as failed, before (or instead of) the names passing their checks.
+    """
+    names = []
+    for name in raw_names if isinstance(raw_names, (list, tuple)) else [raw_names]:
+        if isinstance(name, str) and name not in names:
+            names.append(name)
+    return names
+
+
+def fail_every(module, names, msg, **details):
+    """End a task that stopped before working on any name: each name failed, for the reason in ``msg``."""
+    module.fail_json(msg=msg, changed=False, secrets=[{"name": name, "action": "failed", "error": msg} for name in names], **details)
 
 
 def main():
     module = aicore_module(MODULE_OPTIONS, supports_check_mode=True, required_if=[("state", "present", ["data"])])
     names, work, desired = checked_input(module)
     concurrency = module.params["concurrency"]
-    client = client_for(module, pool_size=concurrency)
+    client = client_for(module, pool_size=concurrency, fail=lambda **result: fail_every(module, names, **result))
     if desired is not None:
         client.hide(*desired.secret_values())
     try:
         client.authenticate()
     except AICoreError as error:
-        module.fail_json(msg=str(error))
+        finish_run(module, client)
+        fail_every(module, names, msg=str(error))
     secrets = GenericSecrets(client)
     outcomes = run_each(names, lambda name: attempt(work, secrets, name), concurrency)
     finish_run(module, client)

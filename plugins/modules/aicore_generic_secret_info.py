@@ -26,6 +26,7 @@ options:
     default: 8
 extends_documentation_fragment:
   - sap_aicore.admin.connection
+  - sap_aicore.admin.connection.TOKEN
   - sap_aicore.admin.attributes
   - sap_aicore.admin.attributes.READ_ONLY
   - sap_aicore.admin.scope
@@ -70,7 +71,7 @@ EXAMPLES = r"""
 RETURN = r"""
 secrets:
   description: The secrets, sorted by name.
-  returned: always
+  returned: success
   type: list
   elements: dict
   contains:

@@ -15,7 +15,24 @@ description:
     for the action group, and a play of many tasks asks the token endpoint once.
   - The result holds a credential, so the task must set C(no_log=true); without it the module fetches the token
     (so that errors can be seen) but fails instead of returning it.
-options: {}
+  - It runs under the same C(module_defaults) for C(group/sap_aicore.admin.aicore) as the other modules; it takes
+    their scope and concurrency options and ignores them. It takes no O(sap_aicore.admin.aicore_generic_secret#module:token),
+    and a group default that sets one is refused as an unsupported parameter, so fetch the token before that block.
+options:
+  resource_group:
+    description:
+      - Ignored; a token is not bound to a resource group.
+      - Accepted so that C(module_defaults) for the action group can set it for the other modules.
+    type: raw
+  tenant_scope:
+    description:
+      - Ignored, like O(resource_group).
+    type: raw
+  concurrency:
+    description:
+      - Ignored; the module sends one request.
+      - Accepted so that C(module_defaults) for the action group can set it for the other modules.
+    type: raw
 extends_documentation_fragment:
   - sap_aicore.admin.connection
   - sap_aicore.admin.attributes
@@ -25,7 +42,8 @@ attributes:
     support: full
     description: The module only reads; it fetches the token in check mode too, so later tasks can use it.
 notes:
-  - The module fails when given a token (in O(token) or, without client credentials, E(AICORE_TOKEN)); it exists to fetch one.
+  - The module fails when the only credential it finds is a token (E(AICORE_TOKEN) without client credentials); it
+    exists to fetch one.
   - O(api_url) is not needed; no request goes to AI Core itself.
 author:
   - sap_aicore.admin maintainers (@sap-aicore)
@@ -91,12 +109,22 @@ def expiry(expires_in, now=None):
     return (now + datetime.timedelta(seconds=expires_in)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+# Accepted and ignored: module_defaults for group/sap_aicore.admin.aicore commonly set them for the modules
+# that address secrets. Of any type, since nothing reads them.
+IGNORED_GROUP_OPTIONS = dict(
+    resource_group=dict(type="raw"),
+    tenant_scope=dict(type="raw"),
+    concurrency=dict(type="raw"),
+)
+
+
 def main():
-    module = aicore_module({}, scoped=False, supports_check_mode=True)
+    module = aicore_module(IGNORED_GROUP_OPTIONS, scoped=False, token_option=False, supports_check_mode=True)
     client = client_for(module, scoped=False, token_only=True)
-    if client.settings.uses_given_token:
-        module.fail_json(msg="aicore_token fetches a token with client credentials, but was given one (from %s); "
-                             "use that token directly, or remove it" % client.settings.source_of("token"))
+    if client.settings.uses_given_token:  # AICORE_TOKEN, with no client credentials anywhere
+        module.fail_json(msg="aicore_token fetches a token with client credentials, but found only a token (in %s); "
+                             "give the other modules that token directly, or give aicore_token client credentials "
+                             "(service_key, or auth_url, client_id and client_secret)" % client.settings.source_of("token"))
     try:
         token = client.authenticate()
     except AICoreError as error:

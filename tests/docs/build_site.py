@@ -61,6 +61,8 @@ myst_heading_anchors = 6
 # Offline build: no inventory is fetched from the internet. The module pages refer to a few labels of
 # Ansible's own docs; a local inventory that build_site.py writes resolves them to docs.ansible.com.
 intersphinx_mapping = {'ansible_devel': ('https://docs.ansible.com/projects/ansible/devel/', %r)}
+# The theme's top bar links Ansible's blog and forum unless told otherwise: link this collection's own places.
+html_theme_options['topbar_links'] = %r
 '''
 
 # The labels of Ansible's docs that antsibull-docs' pages refer to (:ref:), and where they are on
@@ -138,11 +140,26 @@ def prepare_collection():
     log(f"guides: {', '.join(g['slug'] for g in guides)}")
 
 
-def repository_blob_url(collection):
+def repository_url(collection):
     galaxy = json.loads((collection / 'MANIFEST.json').read_text(encoding='utf-8'))['collection_info']
     repo = (galaxy.get('repository') or '').rstrip('/')
     if not repo.startswith('https://'):
         raise SystemExit('MANIFEST.json has no https repository URL for links to files outside docs/')
+    return repo
+
+
+def topbar_links(collection):
+    repo = repository_url(collection)
+    return {'Repository': repo, 'Issues': f'{repo}/issues', 'Ansible documentation': 'https://docs.ansible.com/'}
+
+
+def install_command(collection):
+    """How the collection is really installed (it is not on Galaxy): from its git repository, as the README says."""
+    return f'ansible-galaxy collection install git+{repository_url(collection)}.git'
+
+
+def repository_blob_url(collection):
+    repo = repository_url(collection)
     links = yaml.safe_load((collection / 'docs/docsite/links.yml').read_text(encoding='utf-8')) or {}
     branch = (links.get('edit_on_github') or {}).get('branch', 'main')
     return f'{repo}/blob/{branch}/'
@@ -200,6 +217,42 @@ def put_guides(rst):
         placeholder.with_suffix('.md').write_text(text, encoding='utf-8')
     log(f'{len(guides)} guides in {rst}/docsite as Markdown')
     title_changelog(rst)
+    arrange_index(rst)
+    correct_install_notes(rst)
+
+
+# antsibull-docs (as pinned) titles the index page with str.title() of the collection name, and puts the
+# changelog before the extra docs. A reader wants the collection's real name, and the guides first.
+INDEX_TITLE = re.compile(r'^(\.\. _plugins_in_[^\n]*:\n\n)[^\n]+\n=+\n', re.M)
+CHANGELOG_SECTION = re.compile(r'^\.\. _changelog_section_for_[^\n]*:\n\nChangelog\n-+\n.*?(?=^Guides\n-+\n)', re.M | re.S)
+
+
+def arrange_index(rst):
+    """The index page: titled with the collection's name; guides, then the plugin index, then the changelog."""
+    page = Path(rst) / 'index.rst'
+    text = page.read_text(encoding='utf-8')
+    title = f'The {COLLECTION} collection'
+    text, titled = INDEX_TITLE.subn(lambda m: f"{m.group(1)}{title}\n{'=' * len(title)}\n", text, count=1)
+    changelog = CHANGELOG_SECTION.search(text)
+    if not titled or not changelog:
+        raise SystemExit(f'{page}: antsibull-docs changed its index page; update arrange_index in {__file__}')
+    text = text[:changelog.start()] + text[changelog.end():].rstrip('\n') + '\n\n' + changelog.group(0).rstrip('\n') + '\n'
+    page.write_text(text, encoding='utf-8')
+    log(f'{page}: titled {title!r}; guides first, changelog last')
+
+
+# Each module page tells how to install the collection, assuming it is on Galaxy.
+GALAXY_INSTALL = re.compile(r':code:`ansible\\-galaxy collection install [^`]*`')
+
+
+def correct_install_notes(rst):
+    command = install_command(COPY)
+    for page in sorted(Path(rst).glob('*_module.rst')):
+        text, count = GALAXY_INSTALL.subn(lambda m: f':code:`{command}`', page.read_text(encoding='utf-8'))
+        if count != 1:
+            raise SystemExit(f'{page}: no single "ansible-galaxy collection install" note to correct')
+        page.write_text(text, encoding='utf-8')
+    log(f'module pages: install with {command!r}')
 
 
 def write_inventory(path):
@@ -211,16 +264,24 @@ def write_inventory(path):
 
 
 def title_changelog(rst):
-    """antsibull-docs writes the changelog page without a title until a release is recorded: give it one."""
+    """Title the changelog page "<collection> release notes": antsibull-docs writes it without a title until a
+    release is recorded, and after that with str.title() of the name ("Sap_Aicore.Admin Release Notes")."""
     page = Path(rst) / 'changelog.rst'
     lines = page.read_text(encoding='utf-8').splitlines(keepends=True)
-    if any(re.fullmatch(r'([=\-~^"])\1{2,}\n?', line) for line in lines):
-        return
-    title = f'{COLLECTION.title()} Release Notes'
+    title = f'{COLLECTION} release notes'
+    rule = f"{'=' * len(title)}\n"
     at = next((i + 1 for i, line in enumerate(lines) if line.startswith('.. _')), 0)
-    lines[at:at] = [f'\n{title}\n', f"{'=' * len(title)}\n"]
+    overlined = [i for i in range(len(lines) - 2)
+                 if re.fullmatch(r'=+\n', lines[i]) and lines[i + 2] == lines[i] and 'Release Notes' in lines[i + 1]]
+    if overlined:
+        i = overlined[0]
+        lines[i:i + 3] = [rule, f'{title}\n', rule]
+    elif not any(re.fullmatch(r'([=\-~^"])\1{2,}\n?', line) for line in lines):
+        lines[at:at] = [f'\n{title}\n', rule]
+    else:
+        raise SystemExit(f'{page}: a title antsibull-docs did not write before; update title_changelog in {__file__}')
     page.write_text(''.join(lines), encoding='utf-8')
-    log(f'{page}: no release yet, title added')
+    log(f'{page}: titled {title!r}')
 
 
 def run(argv, cwd, env):
@@ -250,7 +311,8 @@ def build():
     conf = SITE / 'conf.py'
     inventory = SITE / 'ansible_devel.inv'
     write_inventory(inventory)
-    conf.write_text(conf.read_text(encoding='utf-8') + CONF_PY_ADDITION % str(inventory), encoding='utf-8')
+    conf.write_text(conf.read_text(encoding='utf-8') + CONF_PY_ADDITION % (str(inventory), topbar_links(COPY)),
+                    encoding='utf-8')
     build_sh = SITE / 'build.sh'
     script = build_sh.read_text(encoding='utf-8')
     if script.count(BUILD_SH_MARKER) != 1:

@@ -10,7 +10,11 @@ return value or guide is checked as soon as it exists.
 
 - each module page: the module's name; a row per option (and suboption) with its name, type and the
   start of its description; every attribute; the EXAMPLES in full, as one code block; every return value;
-- the index page links every module, every guide and the changelog;
+- the index page links every module, every guide and the changelog; it is titled with the collection's
+  name as written (not "Sap_Aicore.Admin"), and lists the guides (getting started first), then the modules,
+  then the changelog, in its text and in the navigation;
+- the top bar links the collection's repository and issues, not Ansible's blog or forum;
+- each module page says to install the collection the way the README does (from git), not from Galaxy;
 - each guide: its title, its headings and as many code blocks as its Markdown has fences;
 - the changelog page: every release of changelogs/changelog.yaml, or "empty" before the first one;
 - every link between the site's pages reaches an existing page and, with a #fragment, an existing id;
@@ -265,6 +269,54 @@ def test_index_links_modules_guides_and_changelog(load):
     for guide in GUIDES:
         assert f'docsite/{guide}.html' in links, f'the index does not link the guide {guide}'
     assert 'changelog.html' in links
+
+
+def main_of(page):
+    return next(n for n in page.root.iter() if n.attrs.get('role') == 'main')
+
+
+def link_order(node):
+    """The relative pages ``node`` links, in document order, each once."""
+    order = []
+    for a in node.iter('a'):
+        parts = urlsplit(a.attrs.get('href', ''))
+        if parts.path and not parts.scheme and parts.path not in order:
+            order.append(parts.path)
+    return order
+
+
+def test_index_is_titled_and_ordered_for_a_reader(load):
+    index = load('index.html')
+    main = main_of(index)
+    assert next(main.iter('h1')).heading() == f'The {COLLECTION} collection'
+    assert 'Sap_Aicore' not in index.root.text()
+    nav = index.root.find_class('wy-menu')
+    assert nav, 'index.html: no navigation menu'
+    for where, order in (('text', link_order(main)), ('navigation', link_order(nav[0]))):
+        guides = [order.index(p) for p in order if p.startswith('docsite/')]
+        modules = [order.index(p) for p in order if p.endswith('_module.html')]
+        assert order and order[0] == 'docsite/getting-started.html', f'{where}: {order}'
+        assert guides and modules and max(guides) < min(modules), f'{where}: guides do not come before modules: {order}'
+        assert order.index('changelog.html') > max(modules), f'{where}: the changelog is not last: {order}'
+
+
+def test_top_bar_links_the_collection_not_ansible_blog_or_forum(load):
+    repo = json.loads((DOCUMENTED / 'MANIFEST.json').read_text(encoding='utf-8'))['collection_info']['repository']
+    bars = load('index.html').root.find_class('DocSite-globalNav')
+    assert bars, 'index.html: no top bar'
+    hrefs = [a.attrs.get('href', '') for a in bars[0].iter('a')]
+    assert repo.rstrip('/') in [h.rstrip('/') for h in hrefs], hrefs
+    assert not [h for h in hrefs if 'ansible.com/blog' in h or 'forum.ansible.com' in h], hrefs
+
+
+@pytest.mark.parametrize('module', MODULES)
+def test_module_page_says_how_the_collection_is_installed(module, load):
+    readme = (DOCUMENTED / 'README.md').read_text(encoding='utf-8')
+    command = re.search(r'ansible-galaxy collection install git\+https://\S+?\.git\b', readme)
+    assert command, 'README.md shows no "ansible-galaxy collection install git+https://....git"'
+    text = ' '.join(load(f'{module}_module.html').root.text().split())
+    assert command.group(0) in text, f'{module}: the page does not say {command.group(0)!r}'
+    assert f'collection install {COLLECTION}' not in text, f'{module}: the page still says to install from Galaxy'
 
 
 @pytest.mark.parametrize('guide', GUIDES)
