@@ -396,11 +396,8 @@ def given_names(raw_names):
 
     What a refused task reports as failed, before (or instead of) the names passing their checks.
     """
-    names = []
-    for name in raw_names if isinstance(raw_names, (list, tuple)) else [raw_names]:
-        if isinstance(name, str) and name not in names:
-            names.append(name)
-    return names
+    given = raw_names if isinstance(raw_names, (list, tuple)) else [raw_names]
+    return list(dict.fromkeys(name for name in given if isinstance(name, str)))  # linear, in order
 
 
 def fail_every(module, names, msg, **details):
