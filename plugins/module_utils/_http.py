@@ -40,6 +40,8 @@ from ansible_collections.sap_aicore.admin.plugins.module_utils._errors import AI
 # "[SSL: TLSV1_ALERT_UNKNOWN_CA] tlsv1 alert unknown ca", "[X509: KEY_VALUES_MISMATCH] key values mismatch",
 # "[SSL] PEM lib", or, when TLS 1.3 reports a refused client certificate late, an EOF.
 SSL_REASON = re.compile(r"\[(?:SSL|X509)(?:: [A-Z0-9_]+)?\][^'\")(]*|EOF occurred in violation of protocol")
+# "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: CA cert does not include key usage extension (_ssl.c:1028)"
+VERIFY_REASON = re.compile(r"certificate verify failed: ([^()'\"]{1,120}?)\s*(?:\(_ssl|['\")]|$)")
 RETRYABLE_STATUSES = frozenset((429, 500, 502, 503, 504))
 BACKOFF_FIRST = 0.5  # seconds before the first retry; doubles each time
 BACKOFF_LONGEST = 8.0
@@ -508,13 +510,21 @@ def _no_answer_error(method, url, error, attempts):
 def _tls_error(method, url, error, with_client_certificate):
     text = str(error)
     if "CERTIFICATE_VERIFY_FAILED" in text or "certificate verify failed" in text:
-        return AICoreError(
-            "%s %s: TLS certificate verify failed; set ca_path to the CA bundle that signed the server's certificate, "
-            "or validate_certs: false for a test system" % (method, url)
-        )
+        reason = VERIFY_REASON.search(text)  # OpenSSL's words about a certificate: they hold no secret
+        why = " (%s)" % reason.group(1) if reason else ""
+        return AICoreError("%s %s: TLS certificate verify failed%s; %s" % (method, url, why, _verify_hint(why)))
     reason = SSL_REASON.search(text)
     hint = "; check that the server trusts the client certificate and that the key belongs to it" if with_client_certificate else ""
     return AICoreError("%s %s: TLS handshake failed (%s)%s" % (method, url, reason.group(0).strip() if reason else type(error).__name__, hint))
+
+
+def _verify_hint(reason):
+    if "key usage" in reason.lower():
+        # Python 3.13 verifies strictly (VERIFY_X509_STRICT): a CA certificate must say it may sign certificates.
+        return ("the CA certificate in the bundle lacks the keyUsage extension (keyCertSign) that strict verification "
+                "(Python 3.13 and later) requires: reissue that CA certificate with keyUsage, or run the modules with an older "
+                "Python; validate_certs: false only for a test system")
+    return "set ca_path to the CA bundle that signed the server's certificate, or validate_certs: false for a test system"
 
 
 def _redirect_error(method, url, response, attempts):

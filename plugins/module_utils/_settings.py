@@ -317,7 +317,8 @@ def load_service_key(raw, source="service_key"):
 def _read_key_file(path, source):
     path = os.path.expanduser(path)
     if not os.path.isfile(path):
-        raise InputError("%s: is neither JSON nor the path of a readable file" % source)
+        shown = " (%s)" % path if _plainly_a_path(path) else ""
+        raise InputError("%s: is neither JSON nor the path of a readable file%s" % (source, shown))
     try:
         with open(path) as key_file:
             return key_file.read()
@@ -336,6 +337,12 @@ def _kind(value):
     if isinstance(value, dict):
         return "an object"
     return "a %s" % type(value).__name__
+
+
+def _plainly_a_path(text):
+    """Whether a value can be quoted as a path: one short line without the quotes, braces or colons-and-spaces
+    of JSON, so that a service key pasted with a typo is never echoed."""
+    return len(text) <= 1024 and not any(mark in text for mark in ('"', "{", "}", "\n", "\r", ": ", ","))
 
 
 def _dig(mapping, path):
