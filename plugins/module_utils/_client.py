@@ -54,7 +54,7 @@ class AICoreClient(object):
         """Get the token now, so that bad credentials fail once, before any work starts."""
         return self.tokens.current()
 
-    def call(self, method, path, ok=(200,), tolerate=(), scoped=True, proves_scope=True, **request_options):
+    def call(self, method, path, ok=(200,), tolerate=(), scoped=True, proves_scope=True, prove_404=True, **request_options):
         """Send one API request; return the ``Reply`` when its status is in ``ok`` or ``tolerate``.
 
         A tolerated 404 is the caller's "not there": it is returned only once the scope and the API
@@ -62,13 +62,14 @@ class AICoreClient(object):
         status raises ``AICoreError`` quoting AI Core's error code, message and request id.
         ``scoped=False`` leaves the scope headers off (for endpoints of the whole tenant).
         ``proves_scope=False`` for answers that would look the same in a scope that does not exist,
-        such as a listing, which may be empty there.
+        such as a listing, which may be empty there. ``prove_404=False`` for a 404 that is no outcome of
+        its own, because a write follows whose answer proves or refutes the scope anyway.
         """
         reply = self.request(method, path, scoped=scoped, **request_options)
         if 200 <= reply.status < 300 and proves_scope and (scoped or not self._scope_headers):
             self.proof.saw_success()
         if reply.status in ok or reply.status in tolerate:
-            if reply.status == NOT_FOUND and NOT_FOUND in tolerate:
+            if reply.status == NOT_FOUND and NOT_FOUND in tolerate and prove_404:
                 self.proof.confirm()
             return reply
         if reply.status == UNAUTHORIZED:

@@ -27,9 +27,13 @@ class GenericSecrets(object):
     def exists(self, name):
         return self.get(name) is not None
 
-    def get(self, name):
-        """The secret's details (never its data: AI Core does not return it), or None when absent."""
-        reply = self._client.call("GET", _path(name), tolerate=(NOT_FOUND,))
+    def get(self, name, prove_404=True):
+        """The secret's details (never its data: AI Core does not return it), or None when absent.
+
+        ``prove_404=False`` when the caller creates the secret next: the create's answer tells
+        whether the scope is real, so the 404 needs no proof of its own.
+        """
+        reply = self._client.call("GET", _path(name), tolerate=(NOT_FOUND,), prove_404=prove_404)
         if reply.status == NOT_FOUND:
             return None
         details = reply.json()

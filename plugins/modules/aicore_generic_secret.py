@@ -292,7 +292,7 @@ def remove(secrets, name, check_mode):
 
 def ensure(secrets, name, desired, update_mode, check_mode):
     """state=present for one name: create it, or update it as update_mode says."""
-    current = secrets.get(name)
+    current = secrets.get(name, prove_404=check_mode)  # outside check mode, the create proves or refutes the scope
     if current is None and (check_mode or secrets.create(name, desired.data, desired.labels_to_send()) == "created"):
         return Outcome("created", {"state": "absent"}, present_view(desired.labels_after(), desired.data, "changed"))
     if current is None:  # another writer created it between our read and our create

@@ -36,7 +36,7 @@ ERROR = "ERROR"
 # existing tests find their groups. Ids that a test misspells on purpose must never be here.
 STANDARD_RESOURCE_GROUPS = (
     "auth", "bench", "bulk", "bystander", "check", "check-info", "ci-runs", "cleanup", "dedicated",
-    "defaults-rg", "diff", "empty-group", "encoding", "info", "labels", "leak", "limited", "many",
+    "defaults-rg", "diff", "empty-group", "encoding", "hostile", "info", "labels", "leak", "limited", "many",
     "misbehaving", "modes", "molecule-team", "names", "other", "present", "present-leak", "race",
     "refusals", "resilience", "storm", "task-rg", "team-a", "team-b", "tls", "token", "urls",
     "x509", "x509-leak",

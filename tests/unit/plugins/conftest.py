@@ -9,7 +9,7 @@ from aicore_emulator import STANDARD_RESOURCE_GROUPS, Emulator  # on sys.path th
 
 # The resource groups the client tests address (besides default, which every tenant has).
 # Any other group does not exist, and the emulator answers for it as a tenant would.
-RESOURCE_GROUPS = (*STANDARD_RESOURCE_GROUPS, "fuzz", "hostile")  # the integration targets' groups, and the unit tests' own
+RESOURCE_GROUPS = (*STANDARD_RESOURCE_GROUPS, "fuzz")  # the integration targets' groups, and the unit tests' own
 
 
 @pytest.fixture(scope="module")

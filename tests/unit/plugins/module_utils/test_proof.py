@@ -128,3 +128,11 @@ def test_a_create_refused_in_an_unknown_group_names_the_group():
                               answer(200, '{"count": 0, "resources": []}'))
     with pytest.raises(AICoreError, match="resource group 'team-a' does not exist"):
         secrets(session).create("a", {"k": "dg=="}, [])
+
+
+def test_a_404_before_a_create_needs_no_proof_the_create_gives_it():
+    session = ScriptedSession(token(), answer(404, NOT_FOUND), answer(200, '{"message": "secret has been created"}'))
+    api = secrets(session)
+    assert api.get("a", prove_404=False) is None
+    assert api.create("a", {"k": "dg=="}, []) == "created"
+    assert [method for method, _url, _params in urls(session)] == ["GET", "POST"]
