@@ -103,6 +103,9 @@ def gates():
         Gate('ansible-lint', [str(VENV / 'bin/ansible-lint'), '--profile', 'production'], needs_install=True,
              env={'ANSIBLE_COLLECTIONS_PATH': str(INSTALLED.parents[2])}),
         Gate('emulator', [str(VENV / 'bin/python'), '-m', 'pytest', '-q', 'tests/unit/emulator']),
+        # SAP's own Python SDK (sap-ai-sdk-core, .venv-sdk from tests/requirements-sdk.txt) against the emulator:
+        # create, list, modify, delete, delete again -> its not-found error; resource groups (tests/sdk/run.sh).
+        Gate('sap-sdk', [str(ROOT / 'tests/sdk/run.sh')]),
         Gate('demo', [str(ROOT / 'tests/tools/demo.sh')], needs_install=True),
         # extensions/molecule/default against the installed copy (its molecule.yml sets ANSIBLE_COLLECTIONS_PATH);
         # the scenario starts and stops its own emulator. Molecule's working files go to tests/output/molecule/.
