@@ -41,6 +41,7 @@ options:
   client_key:
     description:
       - Path of the PEM private key of O(client_cert).
+      - Needs O(client_cert).
     type: path
   service_key:
     description:

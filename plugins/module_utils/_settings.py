@@ -38,6 +38,9 @@ SERVICE_KEY_FIELDS = {
 }
 
 TOKEN_PATH = "/oauth/token"
+# The defaults of the timeout and retries options (the argument spec in _module.py takes them from here).
+DEFAULT_TIMEOUT = 30
+DEFAULT_RETRIES = 3
 GIVEN_TOKEN = "token"
 CLIENT_SECRET = "client_secret"
 X509 = "x509"
@@ -65,8 +68,8 @@ class Settings(object):
         self.sources = sources
         self.validate_certs = params.get("validate_certs", True)
         self.ca_path = params.get("ca_path")
-        self.timeout = params.get("timeout") or 30
-        self.retries = params.get("retries", 3)
+        self.timeout = params.get("timeout") or DEFAULT_TIMEOUT
+        self.retries = params.get("retries", DEFAULT_RETRIES)
 
     @property
     def uses_given_token(self):

@@ -6,6 +6,8 @@ service key fields stay hidden. Modules are made from task arguments as Ansible 
 
 from contextlib import contextmanager
 
+import json
+
 import pytest
 
 from ansible_collections.sap_aicore.admin.plugins.module_utils import _module
@@ -44,6 +46,25 @@ def refusal(**options):
     with task_module(task(**options)) as module, pytest.raises(Failed) as failed:
         client_for(module, fail=fail)
     return failed.value.args[0]["msg"]
+
+
+@pytest.mark.parametrize("given", ["client_cert", "client_key"])
+def test_client_cert_and_client_key_are_refused_alone_before_the_module_runs(capsys, given, tmp_path):
+    pem = tmp_path / "given.pem"
+    pem.write_text("not read")
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as exited, task_module(task(**{given: str(pem)})):
+        pass
+    result = json.loads(capsys.readouterr().out)
+    assert exited.value.code == 1
+    assert result["msg"] == "parameters are required together: client_cert, client_key"
+
+
+def test_a_module_own_required_together_is_kept_beside_the_shared_one(capsys):
+    capsys.readouterr()
+    with pytest.raises(SystemExit), task_module(task(name="n"), required_together=[("name", "api_url"), ("name", "ca_path")]):
+        pass
+    assert json.loads(capsys.readouterr().out)["msg"] == "parameters are required together: name, ca_path"
 
 
 def test_argument_spec_merges_the_shared_options_into_the_module_own():
