@@ -121,6 +121,8 @@ def gates():
         # the collection's docs; the HTML site built from the installed copy and opened in headless Chromium.
         Gate('antsibull-docs-lint', [str(ROOT / 'tests/docs/docs.sh'), 'lint']),
         Gate('docs-site', [str(ROOT / 'tests/docs/docs.sh'), 'site'], needs_install=True),
+        # .github/workflows/ against GitHub's workflow schema and zizmor's audits, offline (.venv-workflows).
+        Gate('workflows', [str(ROOT / 'tests/tools/lint_workflows.sh')]),
     ]
 
 
