@@ -94,7 +94,7 @@ test-live: venv
 	$(VENV)/bin/python tests/live/probe_live.py --out build/live
 
 lint: install
-	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" ANSIBLE_COLLECTIONS_PATH="$(CURDIR)/$(COLLECTIONS)" $(VENV)/bin/ansible-lint
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" ANSIBLE_COLLECTIONS_PATH="$(CURDIR)/$(COLLECTIONS)" $(VENV)/bin/ansible-lint --offline
 
 # The molecule scenario, against the installed collection; molecule's working files go to tests/output/molecule/.
 molecule: install
