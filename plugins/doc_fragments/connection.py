@@ -3,7 +3,7 @@
 """The connection and authentication options every sap_aicore.admin module takes."""
 
 
-class ModuleDocFragment(object):
+class ModuleDocFragment:
 
     DOCUMENTATION = r"""
 options:

@@ -46,7 +46,7 @@ CLIENT_SECRET = "client_secret"
 X509 = "x509"
 
 
-class Settings(object):
+class Settings:
     """Resolved connection settings; ``sources`` maps each setting to where it came from.
 
     ``auth`` is how to authenticate: ``token`` (given), ``client_secret`` or ``x509``. For X.509,
@@ -125,7 +125,7 @@ def resolve_settings(params, environ=None, api_url_required=True):
     return Settings(values, sources.found, params)
 
 
-class Sources(object):
+class Sources:
     """Looks a setting up in the task's options, then the service key, then the environment, and
     remembers where each was found."""
 

@@ -272,7 +272,7 @@ ACTION_WORDS = (("created", "created"), ("updated", "updated"), ("deleted", "del
                 ("absent", "already absent"), ("failed", "failed"))
 
 
-class Outcome(object):
+class Outcome:
     """What happened to one name: its action, and the before/after it shows in diff mode."""
 
     def __init__(self, action, before=None, after=None):

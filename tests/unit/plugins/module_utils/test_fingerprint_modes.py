@@ -35,7 +35,7 @@ def legacy_label(scheme, parameters):
     return "$".join([scheme] + [str(number) for number in parameters] + [SALT, digest])
 
 
-class FakeSecrets(object):
+class FakeSecrets:
     """One stored secret; records writes."""
 
     def __init__(self, current):
