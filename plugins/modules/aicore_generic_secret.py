@@ -127,7 +127,7 @@ notes:
     secret exists, and the module goes on with the update path.
   - Use O(concurrency=1) to work on one name at a time, for example against a rate-limited system.
 author:
-  - sap_aicore.admin contributors
+  - sap_aicore.admin contributors (!UNKNOWN)
 """
 
 EXAMPLES = r"""
