@@ -3,7 +3,7 @@
 """Attributes every sap_aicore.admin module shares."""
 
 
-class ModuleDocFragment(object):
+class ModuleDocFragment:
 
     # Every module is in the action group, so module_defaults can set credentials once.
     DOCUMENTATION = r"""

@@ -3,7 +3,7 @@
 """The connection and authentication options every sap_aicore.admin module takes."""
 
 
-class ModuleDocFragment(object):
+class ModuleDocFragment:
 
     DOCUMENTATION = r"""
 options:
@@ -41,6 +41,7 @@ options:
   client_key:
     description:
       - Path of the PEM private key of O(client_cert).
+      - Needs O(client_cert).
     type: path
   service_key:
     description:

@@ -3,7 +3,7 @@
 """The scope options of sap_aicore.admin modules that address secrets."""
 
 
-class ModuleDocFragment(object):
+class ModuleDocFragment:
 
     DOCUMENTATION = r"""
 options:

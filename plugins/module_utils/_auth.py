@@ -26,7 +26,7 @@ RENEW_BEFORE_END = 60.0  # seconds; a shorter-lived token is renewed when a tent
 JUST_FETCHED = 60.0  # seconds: a replacement rejected this soon is not replaced again
 
 
-class FetchedToken(object):
+class FetchedToken:
     """An access token and how long the token endpoint said it lives (None if it did not say)."""
 
     def __init__(self, access_token, expires_in):
@@ -34,7 +34,7 @@ class FetchedToken(object):
         self.expires_in = expires_in
 
 
-class TokenSource(object):
+class TokenSource:
     """Hands out the run's token; ``on_new_token`` sees every token so the module can mask it. Thread-safe."""
 
     def __init__(self, settings, transport, on_new_token=None, clock=time.monotonic):

@@ -19,7 +19,7 @@ UNAUTHORIZED = 401
 NOT_FOUND = 404
 
 
-class AICoreClient(object):
+class AICoreClient:
     """Authenticated, scoped calls to the AI Core API of one module run."""
 
     def __init__(self, settings, scope_headers=None, pool_size=1, on_secret=None, mask_tokens=True, session=None, sleep=None,

@@ -33,7 +33,7 @@ REMOVE = ""  # on PATCH, a label sent with an empty value is removed
 SYNC_STATUS_FIELDS = ("resourceGroupSecretsSyncStatus", "resourceGroupSecretReplicationStatus")
 
 
-class DesiredSecret(object):
+class DesiredSecret:
     """The data, labels and fingerprint a task asks for."""
 
     def __init__(self, data, data_encoding="plain", labels=None, fingerprint_key=None):

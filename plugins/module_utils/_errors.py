@@ -40,7 +40,7 @@ class AICoreError(Exception):
         self.detail = detail
         self.request_id = request_id
         self.attempts = attempts
-        super(AICoreError, self).__init__(self.message)
+        super().__init__(self.message)
 
     def noting(self, note):
         """The same error with a note on where its inputs came from."""
@@ -62,7 +62,7 @@ class AICoreError(Exception):
         return ": ".join(parts[:2]) + "".join(", " + part for part in parts[2:])
 
 
-class Redactor(object):
+class Redactor:
     """The run's secrets, removed from any server text before it is quoted.
 
     Ansible masks a secret only where it appears whole; quoted text is shortened and folded,
@@ -103,7 +103,7 @@ def _no_scrub(text):
     return text
 
 
-class ErrorBody(object):
+class ErrorBody:
     """What an error answer's body says: code, message and request id, each possibly None."""
 
     def __init__(self, code=None, message=None, request_id=None):

@@ -66,7 +66,7 @@ def check_fingerprint_key(key):
                          "(leave it unset to fingerprint with scrypt instead)" % MIN_KEY_LENGTH)
 
 
-class Fingerprint(object):
+class Fingerprint:
     """Fingerprints of one piece of data: makes the label value to write, checks stored ones.
 
     One salt serves the whole run, so writing the same data to many secrets hashes it once.

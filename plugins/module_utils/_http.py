@@ -54,7 +54,7 @@ MAX_TOKEN_ANSWER = 64 * 1024  # a token answer is a few KiB; more is not a token
 READ_CHUNK = 64 * 1024
 
 
-class Reply(object):
+class Reply:
     """A final HTTP answer. ``after_lost_attempt``: an earlier attempt may have reached the server."""
 
     def __init__(self, method, url, answer, attempts, after_lost_attempt, redactor):
@@ -86,7 +86,7 @@ class Reply(object):
                            request_id=body.request_id, attempts=self.attempts)
 
 
-class SharedPause(object):
+class SharedPause:
     """A moment before which no worker sends anything; set from a 429's Retry-After."""
 
     def __init__(self, clock=time.monotonic, sleep=time.sleep):
@@ -110,7 +110,7 @@ class SharedPause(object):
             self._sleep(remaining)
 
 
-class AdaptiveLimit(object):
+class AdaptiveLimit:
     """How many requests may be in flight at once: at most ``ceiling``, halved after a 429 (once per
     pause, however many requests the same burst had in flight), one more after each round of successes."""
 
@@ -201,7 +201,7 @@ def new_session(settings, pool_size):
 _exchange_window = threading.local()
 
 
-class AnswerWindow(object):
+class AnswerWindow:
     """How long the answer to one request may take, and whether the connection had to be cut for it."""
 
     def __init__(self, seconds):
@@ -210,18 +210,18 @@ class AnswerWindow(object):
 
 
 if HAS_REQUESTS:
-    class _HeadersInTime(object):
+    class _HeadersInTime:
         """Mixin for urllib3 connections: cut the connection when the headers are not in by the deadline."""
 
         def getresponse(self, *args, **kwargs):
             window = getattr(_exchange_window, "current", None)
             if window is None:
-                return super(_HeadersInTime, self).getresponse(*args, **kwargs)
+                return super().getresponse(*args, **kwargs)
             timer = threading.Timer(window.seconds, self._cut, (window,))
             timer.daemon = True
             timer.start()
             try:
-                return super(_HeadersInTime, self).getresponse(*args, **kwargs)
+                return super().getresponse(*args, **kwargs)
             finally:
                 timer.cancel()
 
@@ -252,11 +252,11 @@ if HAS_REQUESTS:
         POOLS = {"http": _HTTPPool, "https": _HTTPSPool}
 
         def init_poolmanager(self, *args, **kwargs):
-            super(BoundedAdapter, self).init_poolmanager(*args, **kwargs)
+            super().init_poolmanager(*args, **kwargs)
             self.poolmanager.pool_classes_by_scheme = dict(self.POOLS)
 
         def proxy_manager_for(self, proxy, **proxy_kwargs):
-            manager = super(BoundedAdapter, self).proxy_manager_for(proxy, **proxy_kwargs)
+            manager = super().proxy_manager_for(proxy, **proxy_kwargs)
             manager.pool_classes_by_scheme = dict(self.POOLS)
             return manager
 
@@ -276,7 +276,7 @@ def _headers_as_given(request):
     return request
 
 
-class Answer(object):
+class Answer:
     """An HTTP answer read in full: status, headers and the decoded body as text."""
 
     def __init__(self, status, headers, text):
@@ -289,7 +289,7 @@ class AnswerTooLarge(Exception):
     """The decoded body went past the size cap; reading stopped there."""
 
 
-class ProgressDeadline(object):
+class ProgressDeadline:
     """How long a task may go on without progress, counted only while it sends or waits.
 
     Progress is any answer other than a retryable status. The limit, ``(retries + 1) x (timeout +
@@ -330,7 +330,7 @@ class ProgressDeadline(object):
             return self.limit - self._stalled - running
 
 
-class Transport(object):
+class Transport:
     """Sends requests with retries; answers are returned whatever their status, failures to get one raise."""
 
     def __init__(self, settings, session, sleep=time.sleep, pause=None, concurrency=1, redactor=None, clock=time.monotonic):

@@ -31,7 +31,7 @@ def memory_files_available():
     return hasattr(os, "memfd_create") and os.path.isdir("/proc/self/fd")
 
 
-class PrivatePair(object):
+class PrivatePair:
     """Context manager: yields paths from which certificate and key can be read, for as long as the block runs."""
 
     def __init__(self, cert_pem, key_pem):
@@ -70,7 +70,7 @@ class PrivatePair(object):
         return _write(self._directory, "client.crt", cert_pem), _write(self._directory, "client.key", key_pem)
 
 
-class GivenFiles(object):
+class GivenFiles:
     """Context manager for files the task named: yields their paths and leaves them alone."""
 
     def __init__(self, cert_path, key_path):

@@ -15,7 +15,7 @@ from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ansible_collections.sap_aicore.admin.plugins.module_utils._client import AICoreClient
 from ansible_collections.sap_aicore.admin.plugins.module_utils._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, proxy_host
 from ansible_collections.sap_aicore.admin.plugins.module_utils._scope import RESOURCE_GROUP_ENV, scope_headers
-from ansible_collections.sap_aicore.admin.plugins.module_utils._settings import resolve_settings
+from ansible_collections.sap_aicore.admin.plugins.module_utils._settings import DEFAULT_RETRIES, DEFAULT_TIMEOUT, resolve_settings
 from ansible_collections.sap_aicore.admin.plugins.module_utils._validation import InputError
 
 # Documented once, in doc_fragments/connection.py.
@@ -30,9 +30,12 @@ CONNECTION_OPTIONS = dict(
     client_key=dict(type="path", no_log=False),
     validate_certs=dict(type="bool", default=True),
     ca_path=dict(type="path"),
-    timeout=dict(type="float", default=30),
-    retries=dict(type="int", default=3),
+    timeout=dict(type="float", default=DEFAULT_TIMEOUT),
+    retries=dict(type="int", default=DEFAULT_RETRIES),
 )
+# A client certificate is useless without its key and the other way round; Ansible refuses either alone
+# before the module runs. (A service key's certificate and key are checked by the settings resolver.)
+CONNECTION_REQUIRED_TOGETHER = [("client_cert", "client_key")]
 
 # Documented once, in doc_fragments/scope.py.
 SCOPE_OPTIONS = dict(
@@ -70,7 +73,8 @@ def argument_spec(module_options, scoped=True, token_option=True):
 
 
 def aicore_module(module_options, scoped=True, token_option=True, **module_arguments):
-    """The ``AnsibleModule`` of a collection module, with the shared options merged into its own."""
+    """The ``AnsibleModule`` of a collection module, with the shared options and their rules merged into its own."""
+    module_arguments["required_together"] = CONNECTION_REQUIRED_TOGETHER + list(module_arguments.get("required_together") or [])
     module = AnsibleModule(argument_spec=argument_spec(module_options, scoped, token_option), **module_arguments)
     _show_descriptive_service_key_fields(module)
     return module

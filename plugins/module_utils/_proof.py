@@ -29,7 +29,7 @@ REFUSED = (401, 403)  # the token may not read resource groups: the check cannot
 MAYBE_WRONG_SCOPE = (400, 403, 404)
 
 
-class ScopeProof(object):
+class ScopeProof:
     """Whether this run's scope and API path are real; asks AI Core at most once."""
 
     def __init__(self, client, scope_headers, scope_source):

@@ -18,7 +18,7 @@ PAGE_SIZE = 100  # asked for; a server may answer with fewer, so paging goes on 
 MAX_PAGES = 500  # a server that never stops paging fails the task instead of running forever
 
 
-class GenericSecrets(object):
+class GenericSecrets:
     """The secrets of the scope the client was made for."""
 
     def __init__(self, client):

@@ -38,12 +38,15 @@ SERVICE_KEY_FIELDS = {
 }
 
 TOKEN_PATH = "/oauth/token"
+# The defaults of the timeout and retries options (the argument spec in _module.py takes them from here).
+DEFAULT_TIMEOUT = 30
+DEFAULT_RETRIES = 3
 GIVEN_TOKEN = "token"
 CLIENT_SECRET = "client_secret"
 X509 = "x509"
 
 
-class Settings(object):
+class Settings:
     """Resolved connection settings; ``sources`` maps each setting to where it came from.
 
     ``auth`` is how to authenticate: ``token`` (given), ``client_secret`` or ``x509``. For X.509,
@@ -65,8 +68,8 @@ class Settings(object):
         self.sources = sources
         self.validate_certs = params.get("validate_certs", True)
         self.ca_path = params.get("ca_path")
-        self.timeout = params.get("timeout") or 30
-        self.retries = params.get("retries", 3)
+        self.timeout = params.get("timeout") or DEFAULT_TIMEOUT
+        self.retries = params.get("retries", DEFAULT_RETRIES)
 
     @property
     def uses_given_token(self):
@@ -122,7 +125,7 @@ def resolve_settings(params, environ=None, api_url_required=True):
     return Settings(values, sources.found, params)
 
 
-class Sources(object):
+class Sources:
     """Looks a setting up in the task's options, then the service key, then the environment, and
     remembers where each was found."""
 

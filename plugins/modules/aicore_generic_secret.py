@@ -127,7 +127,7 @@ notes:
     secret exists, and the module goes on with the update path.
   - Use O(concurrency=1) to work on one name at a time, for example against a rate-limited system.
 author:
-  - sap_aicore.admin maintainers (@sap-aicore)
+  - sap_aicore.admin contributors (!UNKNOWN)
 """
 
 EXAMPLES = r"""
@@ -272,7 +272,7 @@ ACTION_WORDS = (("created", "created"), ("updated", "updated"), ("deleted", "del
                 ("absent", "already absent"), ("failed", "failed"))
 
 
-class Outcome(object):
+class Outcome:
     """What happened to one name: its action, and the before/after it shows in diff mode."""
 
     def __init__(self, action, before=None, after=None):

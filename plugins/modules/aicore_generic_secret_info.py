@@ -41,7 +41,7 @@ notes:
   - The label C(ext.ai.sap.com/ansible-fingerprint), which M(sap_aicore.admin.aicore_generic_secret) keeps, is left
     out of RV(secrets[].labels).
 author:
-  - sap_aicore.admin maintainers (@sap-aicore)
+  - sap_aicore.admin contributors (!UNKNOWN)
 """
 
 EXAMPLES = r"""

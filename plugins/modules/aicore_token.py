@@ -46,7 +46,7 @@ notes:
     exists to fetch one.
   - O(api_url) is not needed; no request goes to AI Core itself.
 author:
-  - sap_aicore.admin maintainers (@sap-aicore)
+  - sap_aicore.admin contributors (!UNKNOWN)
 """
 
 EXAMPLES = r"""

@@ -141,38 +141,49 @@ def prepare_collection():
 
 
 def repository_url(collection):
+    """The https URL of the collection's public repository from MANIFEST.json, or None while it has none
+    (galaxy.yml then says so in words, as Galaxy requires the field)."""
     galaxy = json.loads((collection / 'MANIFEST.json').read_text(encoding='utf-8'))['collection_info']
     repo = (galaxy.get('repository') or '').rstrip('/')
-    if not repo.startswith('https://'):
-        raise SystemExit('MANIFEST.json has no https repository URL for links to files outside docs/')
-    return repo
+    return repo if repo.startswith('https://') else None
 
 
 def topbar_links(collection):
     repo = repository_url(collection)
-    return {'Repository': repo, 'Issues': f'{repo}/issues', 'Ansible documentation': 'https://docs.ansible.com/'}
+    links = {'Repository': repo, 'Issues': f'{repo}/issues'} if repo else {}
+    links['Ansible documentation'] = 'https://docs.ansible.com/'
+    return links
 
 
 def install_command(collection):
-    """How the collection is really installed (it is not on Galaxy): from its git repository, as the README says."""
-    return f'ansible-galaxy collection install git+{repository_url(collection)}.git'
+    """How the collection is really installed (it is not on Galaxy), as the README says: from its git repository
+    once it has a public one; until then from the tarball that `make build` writes in a checkout."""
+    repo = repository_url(collection)
+    if repo:
+        return f'ansible-galaxy collection install git+{repo}.git'
+    info = json.loads((collection / 'MANIFEST.json').read_text(encoding='utf-8'))['collection_info']
+    return f"ansible-galaxy collection install dist/{info['namespace']}-{info['name']}-{info['version']}.tar.gz"
 
 
 def repository_blob_url(collection):
+    """Where links to files outside docs/ point: the repository's file view, or None without a public repository."""
     repo = repository_url(collection)
+    if not repo:
+        return None
     links = yaml.safe_load((collection / 'docs/docsite/links.yml').read_text(encoding='utf-8')) or {}
     branch = (links.get('edit_on_github') or {}).get('branch', 'main')
     return f'{repo}/blob/{branch}/'
 
 
-INLINE_LINK = re.compile(r'(\]\()([^)\s]+)(\))')
+INLINE_LINK = re.compile(r'(\[([^\]]*)\]\()([^)\s]+)(\))')
 FENCE = re.compile(r'^\s*(```|~~~)')
 
 
 def rewrite_links(source, text, guide_files, blob_url, images=()):
-    """Links to other guides and to images beside them stay; links to other repository files point to the repository."""
+    """Links to other guides and to images beside them stay; links to other repository files point to the repository,
+    or, while it has no public home (blob_url None), become the file's path in the collection, as text."""
     def fix(match):
-        target = match.group(2)
+        target = match.group(3)
         if '://' in target or target.startswith(('#', 'mailto:')):
             return match.group(0)
         path, fragment = target.partition('#')[::2]
@@ -181,8 +192,10 @@ def rewrite_links(source, text, guide_files, blob_url, images=()):
         repo_path = posixpath.normpath(posixpath.join('docs', path))
         if repo_path.startswith('../') or not (ROOT / repo_path).exists():
             raise SystemExit(f'{source}: the link {target!r} leads to no file of the repository')
+        if blob_url is None:
+            return f'{match.group(2)} (`{repo_path}` in the collection)'
         url = blob_url + repo_path + (f'#{fragment}' if fragment else '')
-        return f'{match.group(1)}{url}{match.group(3)}'
+        return f'{match.group(1)}{url}{match.group(4)}'
 
     out, fenced = [], None
     for line in text.splitlines(keepends=True):

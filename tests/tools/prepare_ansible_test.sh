@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # Seed ansible-test's pip bootstrap cache with the offline stand-in for get-pip.py
 # (see get_pip_offline.py) for the pip version that the given ansible-test uses.
-# Usage: prepare_ansible_test.sh VENV_PYTHON
+# Usage: prepare_ansible_test.sh VENV_PYTHON [TARGET_PYTHON_VERSION]
+# TARGET_PYTHON_VERSION (e.g. 3.8): the Python of ansible-test's --venv when it is not VENV_PYTHON's own
+# (ansible-test asks for another pip release on older Pythons).
 set -euo pipefail
 python=$1
+export TARGET_PYTHON_VERSION=${2:-}
 here=$(cd "$(dirname "$0")" && pwd)
 version=$("$python" - <<'PY'
 from ansible_test._internal.python_requirements import get_venv_packages
+import os, sys
 class P:  # only .version is read
-    version = '%d.%d' % __import__('sys').version_info[:2]
+    version = os.environ['TARGET_PYTHON_VERSION'] or '%d.%d' % sys.version_info[:2]
 print(get_venv_packages(P())['pip'])
 PY
 )

@@ -40,6 +40,8 @@ INSTALLED_COPY = ROOT / 'build/collections-2.18/ansible_collections/sap_aicore/a
 OUTPUT = ROOT / 'tests/output'
 VENV = ROOT / '.venv'          # ansible-core 2.21, Python 3.13
 VENV_218 = ROOT / '.venv-2.18'  # ansible-core 2.18, Python 3.11
+# The oldest Python the modules support (tests/config.yml), from pyenv unless `make test PYTHON38=...` says otherwise.
+PYTHON38 = Path(os.environ.get('PYTHON38') or Path(os.environ.get('PYENV_ROOT') or Path.home() / '.pyenv') / 'versions/3.8.18/bin/python3')
 GATE_TIMEOUT = 35 * 60          # seconds; a hung gate is killed and fails (the integration pair shares two cores)
 
 # Lines that pip prints for every package because of this machine's pip
@@ -54,6 +56,8 @@ class Gate:
     argv: list
     cwd: Path = ROOT
     venv: Path = VENV                  # its bin/ goes first on PATH (ansible-test finds shellcheck there)
+    extra_path: tuple = ()             # more directories for PATH, after the venv's bin/
+    target_python: str = ''            # ansible-test's --python when it is not the venv's own (its pip bootstrap differs)
     needs_install: bool = False        # runs against the installed copy
     env: dict = field(default_factory=dict)
     ansible_test_output: bool = False  # copy the installed copy's tests/output afterwards
@@ -86,14 +90,23 @@ def gates():
              **installed),
         Gate('units-2.18', ansible_test(VENV_218, '3.11', 'units', 'tests/unit/plugins/'), venv=VENV_218,
              ansible_test_output=True, **installed),
+        # The oldest Python that tests/config.yml declares for the modules, with ansible-core 2.18 (the last to run
+        # modules on it) and requests at the floor of requirements.txt (tests/unit/requirements.txt pins it for 3.8).
+        # ansible-test finds python3.8 on PATH: pyenv's.
+        Gate('units-3.8', ansible_test(VENV_218, '3.8', 'units', 'tests/unit/plugins/'), venv=VENV_218,
+             extra_path=(str(PYTHON38.parent),), target_python='3.8', ansible_test_output=True, **installed),
         Gate('integration-2.21', with_emulator(INSTALLED, *ansible_test(VENV, '3.13', 'integration', '--continue-on-error')),
              ansible_test_output=True, together='integration', **installed),
         Gate('integration-2.18', with_emulator(INSTALLED_COPY, *ansible_test(VENV_218, '3.11', 'integration', '--continue-on-error')),
              venv=VENV_218, ansible_test_output=True, together='integration', cwd=INSTALLED_COPY, needs_install=True),
-        # The playbooks' FQCNs resolve against the installed copy (.ansible-lint keeps ansible-lint offline).
-        Gate('ansible-lint', [str(VENV / 'bin/ansible-lint'), '--profile', 'production'], needs_install=True,
+        # The playbooks' FQCNs resolve against the installed copy; --offline: no schema refresh, no galaxy
+        # installs, no version check (.ansible-lint leaves that off for bare runs, which install the collection).
+        Gate('ansible-lint', [str(VENV / 'bin/ansible-lint'), '--offline', '--profile', 'production'], needs_install=True,
              env={'ANSIBLE_COLLECTIONS_PATH': str(INSTALLED.parents[2])}),
         Gate('emulator', [str(VENV / 'bin/python'), '-m', 'pytest', '-q', 'tests/unit/emulator']),
+        # SAP's own Python SDK (sap-ai-sdk-core, .venv-sdk from tests/requirements-sdk.txt) against the emulator:
+        # create, list, modify, delete, delete again -> its not-found error; resource groups (tests/sdk/run.sh).
+        Gate('sap-sdk', [str(ROOT / 'tests/sdk/run.sh')]),
         Gate('demo', [str(ROOT / 'tests/tools/demo.sh')], needs_install=True),
         # extensions/molecule/default against the installed copy (its molecule.yml sets ANSIBLE_COLLECTIONS_PATH);
         # the scenario starts and stops its own emulator. Molecule's working files go to tests/output/molecule/.
@@ -109,6 +122,8 @@ def gates():
         # the collection's docs; the HTML site built from the installed copy and opened in headless Chromium.
         Gate('antsibull-docs-lint', [str(ROOT / 'tests/docs/docs.sh'), 'lint']),
         Gate('docs-site', [str(ROOT / 'tests/docs/docs.sh'), 'site'], needs_install=True),
+        # .github/workflows/ against GitHub's workflow schema and zizmor's audits, offline (.venv-workflows).
+        Gate('workflows', [str(ROOT / 'tests/tools/lint_workflows.sh')]),
     ]
 
 
@@ -121,7 +136,8 @@ def copy_installed(target):
 
 
 def run(gate, log_path, prefix=''):
-    env = dict(os.environ, PATH=f"{gate.venv / 'bin'}{os.pathsep}{os.environ.get('PATH', '')}", **gate.env)
+    path = os.pathsep.join([str(gate.venv / 'bin'), *gate.extra_path, os.environ.get('PATH', '')])
+    env = dict(os.environ, PATH=path, **gate.env)
     env.pop('VIRTUAL_ENV', None)
     with open(log_path, 'w', encoding='utf-8') as log:
         if gate.ansible_test_output:
@@ -135,7 +151,8 @@ def run(gate, log_path, prefix=''):
                                check=False)
                 shutil.copyfile(ROOT / '.gitignore', gate.cwd / '.git/info/exclude')
             # ansible-test would download get-pip.py from a host that is not a package registry.
-            subprocess.run([str(ROOT / 'tests/tools/prepare_ansible_test.sh'), str(gate.venv / 'bin/python')],
+            subprocess.run([str(ROOT / 'tests/tools/prepare_ansible_test.sh'), str(gate.venv / 'bin/python'),
+                            *([gate.target_python] if gate.target_python else [])],
                            stdout=log, stderr=subprocess.STDOUT, check=False)
         log.write(f"$ cd {gate.cwd} && {' '.join(gate.argv)}\n")
         log.flush()

@@ -15,7 +15,7 @@ import dataclasses
 import re
 import threading
 import time
-from collections.abc import Callable
+from typing import Callable  # collections.abc's is not subscriptable before Python 3.9
 from dataclasses import dataclass, field
 
 from .config import check_integer, check_number

@@ -20,7 +20,7 @@ def answer(status, body="", headers=None):
     return response
 
 
-class ScriptedSession(object):
+class ScriptedSession:
     """Plays back answers (or raises exceptions) in order and records every request made."""
 
     def __init__(self, *script):
@@ -38,7 +38,7 @@ class ScriptedSession(object):
         pass
 
 
-class RecordedSleep(object):
+class RecordedSleep:
     def __init__(self):
         self.waits = []
 

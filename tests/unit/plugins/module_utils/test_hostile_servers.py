@@ -35,7 +35,7 @@ SECRET_B64 = base64.b64encode(SECRET.encode()).decode()
 assert "/" in SECRET_B64  # the case the review found: JSON may write it as \/
 
 
-class RawServer(object):
+class RawServer:
     """A TCP server on 127.0.0.1 whose every connection is handled by ``handle(connection, stop)`` in a thread."""
 
     def __init__(self, handle):
@@ -252,7 +252,7 @@ def test_a_list_page_of_100_secrets_with_labels_fits_the_cap():
 
 # Row 13: a deadline without progress that a 429 storm cannot stretch.
 
-class FakeTime(object):
+class FakeTime:
     """A clock that only moves when someone sleeps, and by as much as they sleep."""
 
     def __init__(self):
@@ -265,7 +265,7 @@ class FakeTime(object):
         self.now += seconds
 
 
-class EndlessSession(object):
+class EndlessSession:
     """Answers every request with the same status (and takes ``seconds_per_answer`` of fake time to do it)."""
 
     def __init__(self, fake_time, status, headers=None, seconds_per_answer=0.0, succeed_every=0):
@@ -404,7 +404,7 @@ def test_x509_pem_fields_of_the_wrong_type_are_named():
 
 # Row 11: a fetched token is renewed whenever it runs out.
 
-class CountingTokens(object):
+class CountingTokens:
     """A token endpoint: each answer a new token living ``expires_in`` seconds."""
 
     def __init__(self, expires_in=None):
