@@ -298,4 +298,3 @@ class Emulator:
         """What a test checks afterwards, in one call: the request log and each scope's sorted names."""
         stores = self.store()
         return {"requests": self.log(), "stores": {scope: sorted(secrets) for scope, secrets in stores.items()}}
-

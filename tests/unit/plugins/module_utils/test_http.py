@@ -55,7 +55,7 @@ def test_a_429_pauses_every_worker_through_the_shared_pause():
 
 @pytest.mark.parametrize("retries", [0, 1, 3])
 def test_attempts_are_exactly_one_plus_retries_and_the_message_says_so(retries):
-    session = ScriptedSession(*[answer(503, '{"error": {"code": "Busy", "message": "try later", "requestId": "r-1"}}') for _ in range(retries + 1)])
+    session = ScriptedSession(*[answer(503, '{"error": {"code": "Busy", "message": "try later", "requestId": "r-1"}}') for _unused in range(retries + 1)])
     reply = transport(session, RecordedSleep(), retries=retries).send("GET", URL)
     assert len(session.requests) == retries + 1
     error = reply.error("GET failed")

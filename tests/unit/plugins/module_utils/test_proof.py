@@ -23,8 +23,8 @@ TENANT = {"AI-Tenant-Scope": "true"}
 API = "https://api.example.com/v2"
 
 
-def secrets(session, scope=GROUP, **given):
-    return GenericSecrets(AICoreClient(settings(**given), scope, session=session, sleep=RecordedSleep(),
+def secrets(session, scope=None, **given):
+    return GenericSecrets(AICoreClient(settings(**given), scope or GROUP, session=session, sleep=RecordedSleep(),
                                        scope_source="option resource_group"))
 
 
@@ -34,7 +34,7 @@ def urls(session):
 
 def test_absent_names_in_a_real_group_cost_one_extra_request_for_the_whole_run():
     session = ScriptedSession(token(), answer(404, NOT_FOUND), answer(200, '{"resourceGroupId": "team-a"}'),
-                              *[answer(404, NOT_FOUND) for _ in range(5)])
+                              *[answer(404, NOT_FOUND) for _unused in range(5)])
     api = secrets(session)
     assert [api.delete("s%d" % number) for number in range(6)] == ["absent"] * 6
     proofs = [url for method, url, _params in urls(session) if "resourceGroups" in url]
