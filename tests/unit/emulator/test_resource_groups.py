@@ -326,3 +326,18 @@ def test_maxpagesize_pages_follow_the_link_header(client):
 def test_an_unknown_continue_token_gets_410(client):
     answer = client.call("GET", GROUPS, params={"continueToken": "not-a-token"})
     assert answer.status_code == 410 and answer.json()["error"]["code"] == "ResourceExpired"
+
+
+def test_a_continued_page_holds_at_most_page_cap_groups(client, emulator):
+    emulator.add_resource_groups(["capped-1", "capped-2"])
+    emulator.configure(page_cap=2)
+    answer = client.call("GET", GROUPS, {"Prefer": "maxpagesize=100"})
+    assert len(answer.json()["resources"]) == 2 and "continueToken=" in answer.headers["Link"]
+
+
+def test_without_maxpagesize_support_the_list_pages_by_top_and_skip(client, emulator):
+    emulator.add_resource_groups(["skipped-1", "skipped-2"])
+    emulator.configure(resource_group_maxpagesize=False, page_cap=2)
+    answer = client.call("GET", GROUPS, {"Prefer": "maxpagesize=1"}, params={"$top": 5, "$skip": 1})
+    assert "Link" not in answer.headers
+    assert group_ids(answer) == [*STARTUP_RESOURCE_GROUPS, "skipped-1"]
