@@ -283,10 +283,10 @@ def waited(groups, outcomes, state, deadline, concurrency):
         return details.get("status") != PROVISIONING, details
 
     def timed_out(group_id, details):
-        doing = "be provisioned" if state == "present" else "be deleted"
+        outcome = "provisioned" if state == "present" else "gone"
         seen = (details or {}).get("status") or "not yet read"
-        return AICoreError("resource group %s did not %s within wait_timeout (%d s); last status: %s. AI Core may still finish: "
-                           "run the task again to wait longer" % (group_id, doing, deadline.seconds, seen))
+        return AICoreError("resource group %s was not %s within wait_timeout (%d s); last status: %s. AI Core may still finish: "
+                           "run the task again to wait longer" % (group_id, outcome, deadline.seconds, seen))
 
     finals = wait_all(pending, poll, deadline, concurrency, timed_out)
     return [(group_id, after_wait(outcome, finals[group_id], state) if group_id in finals else outcome) for group_id, outcome in outcomes]

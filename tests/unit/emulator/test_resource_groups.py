@@ -341,3 +341,11 @@ def test_without_maxpagesize_support_the_list_pages_by_top_and_skip(client, emul
     answer = client.call("GET", GROUPS, {"Prefer": "maxpagesize=1"}, params={"$top": 5, "$skip": 1})
     assert "Link" not in answer.headers
     assert group_ids(answer) == [*STARTUP_RESOURCE_GROUPS, "skipped-1"]
+
+
+def test_a_seeded_group_may_have_labels_and_a_creation_time(client, emulator):
+    emulator.seed_document({"resource_groups": ["plain-seeded", {"id": "old-ci", "labels": [{"key": LABEL_KEY, "value": "ci"}],
+                                                                 "createdAt": "2020-01-01T00:00:00Z"}]})
+    details = client.call("GET", f"{GROUPS}/old-ci").json()
+    assert details["labels"] == [{"key": LABEL_KEY, "value": "ci"}] and details["createdAt"] == "2020-01-01T00:00:00Z"
+    assert client.call("GET", f"{GROUPS}/plain-seeded").json()["labels"] == []
