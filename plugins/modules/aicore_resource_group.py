@@ -282,18 +282,26 @@ def waited(groups, outcomes, state, deadline, concurrency):
             raise AICoreError("resource group %s was accepted, but it is gone while waiting for it to be provisioned" % group_id)
         return details.get("status") != PROVISIONING, details
 
+    last_seen = {}
+
     def timed_out(group_id, details):
+        last_seen[group_id] = details
         outcome = "provisioned" if state == "present" else "gone"
         seen = (details or {}).get("status") or "not yet read"
         return AICoreError("resource group %s was not %s within wait_timeout (%d s); last status: %s. AI Core may still finish: "
                            "run the task again to wait longer" % (group_id, outcome, deadline.seconds, seen))
 
     finals = wait_all(pending, poll, deadline, concurrency, timed_out)
-    return [(group_id, after_wait(outcome, finals[group_id], state) if group_id in finals else outcome) for group_id, outcome in outcomes]
+    return [(group_id, after_wait(outcome, finals[group_id], state, last_seen.get(group_id)) if group_id in finals else outcome)
+            for group_id, outcome in outcomes]
 
 
-def after_wait(outcome, final, state):
+def after_wait(outcome, final, state, last_seen=None):
+    """The outcome once the wait for it ended in ``final``: the group's details, None (gone) or an error
+    (with ``last_seen``, the details it was last read with, when the wait timed out)."""
     if isinstance(final, AICoreError):
+        if last_seen is not None:
+            outcome.fields.update(status=last_seen.get("status"), labels=labels_of(last_seen))
         return Outcome.failed(final, outcome.fields, wrote=outcome.changed)
     if state == "absent":
         outcome.fields["status"] = None
