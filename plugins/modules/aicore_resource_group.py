@@ -47,7 +47,7 @@ options:
     default: true
   wait:
     description:
-      - Wait until AI Core has finished: with O(state=present) until each group is V(PROVISIONED),
+      - Wait until AI Core has finished, with O(state=present) until each group is V(PROVISIONED),
         with O(state=absent) until each deleted group is gone.
       - A group that ends in V(ERROR) fails, with AI Core's status message.
     type: bool

@@ -8,8 +8,8 @@ module: aicore_resource_group_info
 short_description: List resource groups in SAP AI Core
 version_added: 1.1.0
 description:
-  - Returns resource groups of the tenant with their status and labels, sorted by id: the groups named,
-    every group, or those a label selector picks.
+  - Returns resource groups of the tenant with their status and labels, sorted by id (the groups named,
+    every group, or those a label selector picks).
   - Also returns the tenant's quota of resource groups (how many it holds and may hold) when AI Core answers it.
 options:
   id:
@@ -20,7 +20,7 @@ options:
     aliases: [ids]
   label_selector:
     description:
-      - Only the groups whose labels match, in AI Core's own syntax (its C(labelSelector) parameter):
+      - Only the groups whose labels match, in AI Core's own syntax (its C(labelSelector) parameter),
         comma-separated terms that must all hold, each C(key=value), C(key!=value) or C(key),
         keys with their C(ext.ai.sap.com/) prefix, for example V(ext.ai.sap.com/team=ml).
       - Cannot be combined with O(id).
