@@ -153,33 +153,30 @@ def test_token_error_descriptions_are_decoded_then_scrubbed():
 
 # Row 7: timeout bounds the whole answer.
 
-def test_a_trickling_server_is_cut_off_at_the_timeout(serve):
-    def trickle(connection, stop):
-        connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n")
-        while not stop.wait(1.5):
-            connection.sendall(b" ")
+def trickle_body(connection, stop):
+    """Headers at once, then one byte of a 1000-byte body every 1.5 s."""
+    connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n")
+    while not stop.wait(1.5):
+        connection.sendall(b" ")
+
+
+def trickle_headers(connection, stop):
+    """The status line and headers themselves, one byte every 1.5 s."""
+    for byte in b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Slow: " + b"x" * 1000:
+        if stop.wait(1.5):
+            return
+        connection.sendall(bytes([byte]))
+
+
+@pytest.mark.parametrize("trickle", [trickle_body, trickle_headers])
+def test_a_trickling_server_is_cut_off_at_the_timeout(serve, trickle):
     server = serve(trickle)
     started = time.monotonic()
     with pytest.raises(AICoreError, match="no answer within the timeout"):
         real_transport(timeout=2, retries=0).send("GET", server.url + "/v2/admin/secrets")
     elapsed = time.monotonic() - started
-    print("trickling server: failed after %.2f s with timeout 2, retries 0" % elapsed)
+    print("%s: failed after %.2f s with timeout 2, retries 0" % (trickle.__name__, elapsed))
     assert elapsed < 4  # bounded by the timeout, not by 1000 bytes x 1.5 s
-
-
-def test_a_server_trickling_its_headers_is_cut_off_at_the_timeout(serve):
-    def trickle(connection, stop):
-        for byte in b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Slow: " + b"x" * 1000:
-            if stop.wait(1.5):
-                return
-            connection.sendall(bytes([byte]))
-    server = serve(trickle)
-    started = time.monotonic()
-    with pytest.raises(AICoreError, match="no answer within the timeout"):
-        real_transport(timeout=2, retries=0).send("GET", server.url + "/v2/admin/secrets")
-    elapsed = time.monotonic() - started
-    print("server trickling its headers: failed after %.2f s with timeout 2, retries 0" % elapsed)
-    assert elapsed < 4  # bounded by the timeout, not by the 1.5 s between bytes
 
 
 # Row 8: answers have a size cap on decoded bytes.
