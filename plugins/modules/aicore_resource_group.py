@@ -227,7 +227,7 @@ def ensure(groups, group_id, labels, purge, check_mode):
     if current is None:
         raise AICoreError("creating resource group %s answered that it exists, but it cannot be read" % group_id)
     had = labels_of(current)
-    wanted = had if labels is None else dict(labels) if purge else dict(had, **labels)
+    wanted = had if labels is None else dict(labels) if purge else {**had, **labels}
     action = "unchanged" if wanted == had else "updated"
     if action == "updated" and not check_mode:
         groups.set_labels(group_id, wanted)
