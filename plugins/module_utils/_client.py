@@ -10,6 +10,8 @@ It puts together the pieces each kept in one place: settings (``_settings``), sc
 is believed only once the scope and the API path are proven real (``_proof``).
 """
 
+import copy
+
 from ansible_collections.sap_aicore.admin.plugins.module_utils._auth import TokenSource
 from ansible_collections.sap_aicore.admin.plugins.module_utils._http import Transport, new_session
 from ansible_collections.sap_aicore.admin.plugins.module_utils._proof import ScopeProof
@@ -50,6 +52,18 @@ class AICoreClient:
             if value:
                 self._on_secret(value)
 
+    def in_scope(self, scope_headers, scope_source):
+        """A client for another scope over the same connections, token and redaction, with its own proof.
+
+        For a module that looks into several scopes in one run (aicore_resource_group reads the
+        secrets of each group it deletes) without a token request per scope.
+        """
+        other = copy.copy(self)
+        other._scope_headers = dict(scope_headers)
+        other.scope = describe(other._scope_headers)
+        other.proof = ScopeProof(other, other._scope_headers, scope_source)
+        return other
+
     def authenticate(self):
         """Get the token now, so that bad credentials fail once, before any work starts."""
         return self.tokens.current()
@@ -82,10 +96,14 @@ class AICoreClient:
         error = reply.error(summary)
         return self.proof.explain(error) if scoped else error
 
-    def request(self, method, path, scoped=True, **request_options):
-        """One API request with the run's token (renewed once when rejected); the ``Reply``, whatever its status."""
+    def request(self, method, path, scoped=True, headers=None, **request_options):
+        """One API request with the run's token (renewed once when rejected); the ``Reply``, whatever its status.
+
+        ``headers`` are sent besides the token and the scope's (for example ``Prefer``)."""
         url = self.settings.api_url + path
-        headers = dict(self._scope_headers) if scoped else {}
+        headers = dict(headers or {})
+        if scoped:
+            headers.update(self._scope_headers)
         token = self.tokens.current()
         reply = self._send(method, url, token, headers, request_options)
         if reply.status == UNAUTHORIZED:
@@ -97,9 +115,9 @@ class AICoreClient:
     def close(self):
         self._session.close()
 
-    def _send(self, method, url, token, scope_headers, request_options):
+    def _send(self, method, url, token, more_headers, request_options):
         headers = {"Authorization": "Bearer " + token, "Accept": "application/json"}
-        headers.update(scope_headers)
+        headers.update(more_headers)
         return self._transport.send(method, url, headers=headers, **request_options)
 
     def _rejected_token_summary(self, method, url):

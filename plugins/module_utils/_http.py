@@ -63,6 +63,7 @@ class Reply:
         self.status = answer.status
         self.text = answer.text
         self.redactor = redactor
+        self.headers = answer.headers
         self.content_type = answer.headers.get("Content-Type", "")
         self.attempts = attempts
         self.after_lost_attempt = after_lost_attempt

@@ -9,7 +9,7 @@ disagree on what they default to, so the collection sends one of the three or re
 import os
 import re
 
-from ansible_collections.sap_aicore.admin.plugins.module_utils._validation import InputError, check_header_value
+from ansible_collections.sap_aicore.admin.plugins.module_utils._validation import InputError, check_header_value, type_word, unique_names
 
 RESOURCE_GROUP_HEADER = "AI-Resource-Group"
 TENANT_SCOPE_HEADER = "AI-Tenant-Scope"
@@ -44,6 +44,21 @@ def scope_headers(resource_group, tenant_scope, environ=None):
     return {RESOURCE_GROUP_HEADER: _checked_group(resource_group, source)}
 
 
+def resource_group_ids(raw_ids, option="id"):
+    """The resource group ids a task gives (one or a list), in order, once each; refuses the first bad one."""
+    return unique_names(raw_ids, check_resource_group_id, option, "resource group id")
+
+
+def check_resource_group_id(group_id, option="id", index=None):
+    """Refuse an id outside SAP's rule, which also keeps it safe as a URL path segment and a header value."""
+    if index is not None:
+        option = "%s: the entry at index %d" % (option, index)
+    if not isinstance(group_id, str):
+        raise InputError("%s: a resource group id must be a string, got %s" % (option, type_word(group_id)))
+    if len(group_id) > 253 or not RESOURCE_GROUP_ID.fullmatch(group_id):  # length first: a long id is refused at once
+        raise InputError("%s: %r is not a resource group id: %s" % (option, _printable(group_id), RESOURCE_GROUP_ID_RULE))
+
+
 def describe(headers):
     """Name the scope in words, for messages."""
     group = headers.get(RESOURCE_GROUP_HEADER)
@@ -72,8 +87,7 @@ def _checked_group(resource_group, source):
     check_header_value(resource_group, source)
     if resource_group == ALL_RESOURCE_GROUPS:
         raise InputError("%s: '*' (every resource group) addresses tenant-wide secrets and needs tenant_scope: true" % source)
-    if len(resource_group) > 253 or not RESOURCE_GROUP_ID.fullmatch(resource_group):
-        raise InputError("%s: %r is not a resource group id: %s" % (source, _printable(resource_group), RESOURCE_GROUP_ID_RULE))
+    check_resource_group_id(resource_group, source)
     return resource_group
 
 

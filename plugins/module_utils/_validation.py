@@ -24,23 +24,29 @@ class InputError(ValueError):
 
 
 def secret_names(raw_names, option="name"):
+    """Return the secret names in their given order without duplicates, or refuse the first bad one."""
+    return unique_names(raw_names, check_secret_name, option, "secret name")
+
+
+def unique_names(raw_names, check, option, noun):
     """Return the names in their given order without duplicates, or refuse the first bad one.
 
+    ``check(name, option, index)`` raises ``InputError`` for a bad name; ``noun`` names one in messages.
     A string is one name. (Ansible's list type would split ``"a,b"`` into two names; a string
-    with a comma is refused instead, so that a task never deletes a secret it did not name.)
+    with a comma is refused instead, so that a task never deletes an object it did not name.)
     A bad entry of a list is named by its index, so a templated list that went wrong can be found.
     """
     if isinstance(raw_names, str):
-        check_secret_name(raw_names, option)
+        check(raw_names, option)
         return [raw_names]
     if not isinstance(raw_names, (list, tuple)):
-        raise InputError("%s: give a secret name or a list of secret names, got %s" % (option, type_word(raw_names)))
+        raise InputError("%s: give a %s or a list of %ss, got %s" % (option, noun, noun, type_word(raw_names)))
     if not raw_names:
-        raise InputError("%s: give at least one secret name" % option)
+        raise InputError("%s: give at least one %s" % (option, noun))
     names = []
     seen = set()  # a set, not the list: tens of thousands of names must not cost quadratic time
     for index, name in enumerate(raw_names):
-        check_secret_name(name, option, index)
+        check(name, option, index)
         if name not in seen:
             seen.add(name)
             names.append(name)

@@ -249,10 +249,10 @@ msg:
 
 from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.sap_aicore.admin.plugins.module_utils._batch import run_each
 from ansible_collections.sap_aicore.admin.plugins.module_utils._desired import DesiredSecret, visible_labels
 from ansible_collections.sap_aicore.admin.plugins.module_utils._errors import AICoreError
-from ansible_collections.sap_aicore.admin.plugins.module_utils._module import aicore_module, client_for, finish_run
+from ansible_collections.sap_aicore.admin.plugins.module_utils._module import aicore_module, finish_run
+from ansible_collections.sap_aicore.admin.plugins.module_utils._outcomes import Kind, Outcome, fail_every, given_items, report, run_items, start_run
 from ansible_collections.sap_aicore.admin.plugins.module_utils._secrets import GenericSecrets
 from ansible_collections.sap_aicore.admin.plugins.module_utils._validation import InputError, check_concurrency, secret_names
 
@@ -267,18 +267,7 @@ MODULE_OPTIONS = dict(
     fingerprint_key=dict(type="str", no_log=True, fallback=(env_fallback, ["AICORE_FINGERPRINT_KEY"])),
     concurrency=dict(type="int", default=8),
 )
-CHANGING_ACTIONS = ("created", "updated", "deleted")
-ACTION_WORDS = (("created", "created"), ("updated", "updated"), ("deleted", "deleted"), ("unchanged", "unchanged"),
-                ("absent", "already absent"), ("failed", "failed"))
-
-
-class Outcome:
-    """What happened to one name: its action, and the before/after it shows in diff mode."""
-
-    def __init__(self, action, before=None, after=None):
-        self.action = action
-        self.before = before
-        self.after = after
+KIND = Kind("secret", "secrets", "name")
 
 
 def remove(secrets, name, check_mode):
@@ -324,62 +313,11 @@ def present_view(labels, data_keys=(), data_state=None):
     return view
 
 
-def attempt(work, secrets, name):
-    """Do one name's work; a failure becomes that name's outcome instead of ending the run.
-
-    An unexpected error is reported by its type only: its text could hold anything, and the
-    other names still get done and reported.
-    """
-    try:
-        return name, work(secrets, name)
-    except AICoreError as error:
-        return name, error
-    except Exception as error:  # pylint: disable=broad-exception-caught
-        return name, AICoreError("unexpected %s while handling this secret (a bug: please report it)" % type(error).__name__)
-
-
-def report(module, outcomes, scope):
-    entries = [entry(name, result) for name, result in outcomes]
-    result = dict(
-        changed=any(item["action"] in CHANGING_ACTIONS for item in entries),
-        secrets=entries,
-        msg=summary(entries, module.check_mode, scope),
-    )
-    if module._diff:
-        result["diff"] = diff_of(outcomes)
-    failed = [item for item in entries if item["action"] == "failed"]
-    if failed:
-        result["msg"] = "%d of %d secrets failed; first, %s: %s. %s" % (len(failed), len(entries), failed[0]["name"], failed[0]["error"], result["msg"])
-        module.fail_json(**result)
-    module.exit_json(**result)
-
-
-def entry(name, result):
-    if isinstance(result, AICoreError):
-        return {"name": name, "action": "failed", "error": str(result)}
-    return {"name": name, "action": result.action}
-
-
-def diff_of(outcomes):
-    """Before and after by name; failed names are left out, their state is unknown."""
-    known = [(name, result) for name, result in outcomes if not isinstance(result, AICoreError)]
-    return {"before": dict((name, result.before) for name, result in known), "after": dict((name, result.after) for name, result in known)}
-
-
-def summary(entries, check_mode, scope):
-    counts = {}
-    for item in entries:
-        counts[item["action"]] = counts.get(item["action"], 0) + 1
-    told = ", ".join("%s %d" % (word, counts[action]) for action, word in ACTION_WORDS if counts.get(action))
-    count = "%d secret%s" % (len(entries), "" if len(entries) == 1 else "s")
-    return "%s%s (%s in %s)" % ("check mode, would have: " if check_mode else "", told, count, scope)
-
-
 def checked_input(module):
     """Everything the task gives, checked before any request: the names, the work for one name, and
     the desired secret (None for state=absent)."""
     params = module.params
-    names = given_names(params["name"])
+    names = given_items(params["name"])
     try:
         names = secret_names(params["name"])
         check_concurrency(params["concurrency"])
@@ -387,40 +325,19 @@ def checked_input(module):
             return names, lambda secrets, name: remove(secrets, name, module.check_mode), None
         desired = DesiredSecret(params["data"], params["data_encoding"], params["labels"], fingerprint_key=params["fingerprint_key"])
     except InputError as error:
-        fail_every(module, names, msg=str(error))
+        fail_every(module, KIND, names, msg=str(error))
     return names, lambda secrets, name: ensure(secrets, name, desired, params["update_mode"], module.check_mode), desired
-
-
-def given_names(raw_names):
-    """The names a task gives, as far as they are names at all: its strings, in order, once each.
-
-    What a refused task reports as failed, before (or instead of) the names passing their checks.
-    """
-    given = raw_names if isinstance(raw_names, (list, tuple)) else [raw_names]
-    return list(dict.fromkeys(name for name in given if isinstance(name, str)))  # linear, in order
-
-
-def fail_every(module, names, msg, **details):
-    """End a task that stopped before working on any name: each name failed, for the reason in ``msg``."""
-    module.fail_json(msg=msg, changed=False, secrets=[{"name": name, "action": "failed", "error": msg} for name in names], **details)
 
 
 def main():
     module = aicore_module(MODULE_OPTIONS, supports_check_mode=True, required_if=[("state", "present", ["data"])])
     names, work, desired = checked_input(module)
     concurrency = module.params["concurrency"]
-    client = client_for(module, pool_size=concurrency, fail=lambda **result: fail_every(module, names, **result))
-    if desired is not None:
-        client.hide(*desired.secret_values())
-    try:
-        client.authenticate()
-    except AICoreError as error:
-        finish_run(module, client)
-        fail_every(module, names, msg=str(error))
+    client = start_run(module, KIND, names, concurrency, hide=desired.secret_values() if desired is not None else ())
     secrets = GenericSecrets(client)
-    outcomes = run_each(names, lambda name: attempt(work, secrets, name), concurrency)
+    outcomes = run_items(KIND, names, lambda name: work(secrets, name), concurrency)
     finish_run(module, client)
-    report(module, outcomes, client.scope)
+    report(module, KIND, outcomes, client.scope)
 
 
 if __name__ == "__main__":

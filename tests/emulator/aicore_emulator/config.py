@@ -33,6 +33,8 @@ class Settings:
     resource_groups_forbidden: bool = False
     resource_group_error: str | None = None
     resource_group_quota: int = 50
+    # False: a server that ignores Prefer: maxpagesize and pages by $top/$skip only.
+    resource_group_maxpagesize: bool = True
     # Answers SAP leaves unspecified or documents in two ways (README, "Choices").
     unknown_resource_group: str = "404"
     labels_shape: str = "list"
@@ -116,6 +118,7 @@ _VALIDATORS: dict[str, Callable[[object], object]] = {
     "resource_groups_forbidden": lambda value: _boolean("resource_groups_forbidden", value),
     "resource_group_error": lambda value: _optional("resource_group_error", str, value),
     "resource_group_quota": lambda value: check_integer("resource_group_quota", value, minimum=1),
+    "resource_group_maxpagesize": lambda value: _boolean("resource_group_maxpagesize", value),
     "unknown_resource_group": _unknown_resource_group,
     "labels_shape": lambda value: _choice("labels_shape", LABELS_SHAPES, value),
     "sync_status_field": lambda value: _choice("sync_status_field", SYNC_STATUS_FIELDS, value),

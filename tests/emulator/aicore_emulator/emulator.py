@@ -193,6 +193,8 @@ class Emulator:
         """Apply a seed document (see ``seeding``); returns how many secrets were seeded."""
         parsed = parse_seed_document(document)
         self.add_resource_groups(parsed.resource_groups)
+        for group_id, details in parsed.group_details.items():
+            self._state.groups.describe(group_id, details["labels"], details["createdAt"])
         for scope, seeded in parsed.secrets:
             self._put(scope, seeded)
         return sum(len(seeded) for _scope, seeded in parsed.secrets)

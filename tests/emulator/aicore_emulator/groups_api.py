@@ -93,9 +93,10 @@ class ResourceGroupsApi:
     def _list(self, request: Request) -> Response:
         selector = _parse_selector(request.query.get("labelSelector"))
         matching = [group for group in self._groups.all() if _selected(group, selector)]
-        max_page_size = _max_page_size(request)
-        if max_page_size is not None or "continueToken" in request.query:
-            return _continued_page(request, matching, max_page_size)
+        settings = self._settings.current
+        max_page_size = _max_page_size(request) if settings.resource_group_maxpagesize else None
+        if max_page_size is not None or ("continueToken" in request.query and settings.resource_group_maxpagesize):
+            return _continued_page(request, matching, max_page_size, settings.page_cap)
         skip = query_int(request, "$skip") or 0
         top = query_int(request, "$top")
         # Without $top every group comes in one answer, as the reference says for no maxpagesize.
@@ -145,14 +146,15 @@ def _max_page_size(request: Request) -> int | None:
     return None
 
 
-def _continued_page(request: Request, matching: list[dict], max_page_size: int | None) -> Response:
+def _continued_page(request: Request, matching: list[dict], max_page_size: int | None, page_cap: int) -> Response:
     """One page of the Prefer/continueToken paging: a ``Link`` header names the next page, if any.
 
-    The token is the offset, base64-encoded; a token the emulator did not issue gets 410, as
-    an expired one would at AI Core.
+    A page holds at most ``page_cap`` groups whatever maxpagesize asks (the preference is a
+    maximum, so a server may send fewer). The token is the offset, base64-encoded; a token the
+    emulator did not issue gets 410, as an expired one would at AI Core.
     """
     start = _offset_of(request.query["continueToken"]) if "continueToken" in request.query else 0
-    end = len(matching) if max_page_size is None else start + max_page_size
+    end = start + (page_cap if max_page_size is None else min(max_page_size, page_cap))
     page = matching[start:end]
     headers = {}
     if end < len(matching):

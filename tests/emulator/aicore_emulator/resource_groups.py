@@ -150,6 +150,14 @@ class ResourceGroupRegistry:
             self._purge()
             self._groups.setdefault(group_id, ResourceGroup(group_id, [], self._clock()))
 
+    def describe(self, group_id: str, labels: list[dict[str, str]], created_at: str | None) -> None:
+        """Give an existing group labels and, when given, another creation time (seeding)."""
+        with self._lock:
+            group = self._existing(group_id)
+            group.labels = [dict(label) for label in labels]
+            if created_at is not None:
+                group.created_at = str(created_at)
+
     def set_labels(self, group_id: str, labels: list[dict[str, str]]) -> None:
         """Replace the labels of an existing group."""
         with self._lock:

@@ -29,6 +29,8 @@ class SeedDocument:
 
     resource_groups: list[str] = field(default_factory=list)
     secrets: list[tuple[str, list[Secret]]] = field(default_factory=list)
+    # id -> {"labels"?, "createdAt"?} for groups given as objects (labels checked as the API checks them)
+    group_details: dict[str, dict] = field(default_factory=dict)
 
 
 def parse_seed_document(document: object) -> SeedDocument:
@@ -46,7 +48,14 @@ def _parse_entry(entry: object, parsed: SeedDocument) -> None:
     groups = entry.get("resource_groups", [])
     if not isinstance(groups, list):
         raise ValueError("resource_groups must be a list of resource group ids")
-    parsed.resource_groups.extend(check_seeded_ids(groups))
+    ids = []
+    for group in groups:  # an id, or {"id", "labels"?, "createdAt"?} for a group with labels or an age
+        if isinstance(group, dict):
+            check_fields(group, required={"id"}, optional={"labels", "createdAt"})
+            parsed.group_details[group["id"]] = {"labels": check_labels(group.get("labels", [])), "createdAt": group.get("createdAt")}
+            group = group["id"]
+        ids.append(group)
+    parsed.resource_groups.extend(check_seeded_ids(ids))
     if "scope" in entry or "secrets" in entry or not groups:
         check_fields(entry, required={"scope", "secrets"}, optional={"resource_groups"})
         scope = parse_scope(entry["scope"])

@@ -326,3 +326,26 @@ def test_maxpagesize_pages_follow_the_link_header(client):
 def test_an_unknown_continue_token_gets_410(client):
     answer = client.call("GET", GROUPS, params={"continueToken": "not-a-token"})
     assert answer.status_code == 410 and answer.json()["error"]["code"] == "ResourceExpired"
+
+
+def test_a_continued_page_holds_at_most_page_cap_groups(client, emulator):
+    emulator.add_resource_groups(["capped-1", "capped-2"])
+    emulator.configure(page_cap=2)
+    answer = client.call("GET", GROUPS, {"Prefer": "maxpagesize=100"})
+    assert len(answer.json()["resources"]) == 2 and "continueToken=" in answer.headers["Link"]
+
+
+def test_without_maxpagesize_support_the_list_pages_by_top_and_skip(client, emulator):
+    emulator.add_resource_groups(["skipped-1", "skipped-2"])
+    emulator.configure(resource_group_maxpagesize=False, page_cap=2)
+    answer = client.call("GET", GROUPS, {"Prefer": "maxpagesize=1"}, params={"$top": 5, "$skip": 1})
+    assert "Link" not in answer.headers
+    assert group_ids(answer) == [*STARTUP_RESOURCE_GROUPS, "skipped-1"]
+
+
+def test_a_seeded_group_may_have_labels_and_a_creation_time(client, emulator):
+    emulator.seed_document({"resource_groups": ["plain-seeded", {"id": "old-ci", "labels": [{"key": LABEL_KEY, "value": "ci"}],
+                                                                 "createdAt": "2020-01-01T00:00:00Z"}]})
+    details = client.call("GET", f"{GROUPS}/old-ci").json()
+    assert details["labels"] == [{"key": LABEL_KEY, "value": "ci"}] and details["createdAt"] == "2020-01-01T00:00:00Z"
+    assert client.call("GET", f"{GROUPS}/plain-seeded").json()["labels"] == []
