@@ -101,7 +101,7 @@ def test_the_secrets_of_a_group_are_listed_in_its_scope(aicore_clean):
 
 # --- the waiting helper -------------------------------------------------------------------------
 
-class FakeTime(object):
+class FakeTime:
     def __init__(self):
         self.now = 0.0
         self.sleeps = []

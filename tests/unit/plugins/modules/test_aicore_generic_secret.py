@@ -13,8 +13,8 @@ from ansible_collections.sap_aicore.admin.plugins.module_utils._errors import AI
 from ansible_collections.sap_aicore.admin.plugins.module_utils._module import aicore_module, client_for
 from ansible_collections.sap_aicore.admin.plugins.module_utils._secrets import GenericSecrets
 from ansible_collections.sap_aicore.admin.plugins.modules import aicore_generic_secret as module_under_test
-from ansible_collections.sap_aicore.admin.plugins.modules.aicore_generic_secret import (
-    Outcome, attempt, checked_input, diff_of, ensure, entry, remove, report, summary)
+from ansible_collections.sap_aicore.admin.plugins.module_utils._outcomes import Outcome, attempt, diff_of, entry, report, summary
+from ansible_collections.sap_aicore.admin.plugins.modules.aicore_generic_secret import KIND, checked_input, ensure, remove
 
 from ..module_utils.module_runner import connection, module_args
 
@@ -58,21 +58,21 @@ def offline_task(**options):
 
 def test_summary_counts_each_action_in_a_fixed_order_with_its_word():
     entries = [{"action": action} for action in ("failed", "absent", "created", "created", "deleted", "unchanged", "updated")]
-    assert summary(entries, False, SCOPE) == \
+    assert summary(KIND, entries, False, SCOPE) == \
         "created 2, updated 1, deleted 1, unchanged 1, already absent 1, failed 1 (7 secrets in resource group team-a)"
 
 
 def test_summary_says_check_mode_and_counts_one_secret_in_the_singular():
-    assert summary([{"action": "deleted"}], True, "the main tenant") == "check mode, would have: deleted 1 (1 secret in the main tenant)"
+    assert summary(KIND, [{"action": "deleted"}], True, "the main tenant") == "check mode, would have: deleted 1 (1 secret in the main tenant)"
 
 
 def test_entry_of_a_failure_carries_the_error_text_and_of_a_success_only_the_action():
-    assert entry("a", AICoreError("HTTP 503 after 4 attempts")) == {"name": "a", "action": "failed", "error": "HTTP 503 after 4 attempts"}
-    assert entry("b", Outcome("created", {"state": "absent"}, {"state": "present"})) == {"name": "b", "action": "created"}
+    assert entry(KIND, "a", Outcome.failed(AICoreError("HTTP 503 after 4 attempts"))) == {"name": "a", "action": "failed", "error": "HTTP 503 after 4 attempts"}
+    assert entry(KIND, "b", Outcome("created", {"state": "absent"}, {"state": "present"})) == {"name": "b", "action": "created"}
 
 
 def test_diff_of_leaves_failed_names_out_and_keys_the_rest_by_name():
-    outcomes = [("a", Outcome("deleted", "present", "absent")), ("b", AICoreError("boom")), ("c", Outcome("absent", "absent", "absent"))]
+    outcomes = [("a", Outcome("deleted", "present", "absent")), ("b", Outcome.failed(AICoreError("boom"))), ("c", Outcome("absent", "absent", "absent"))]
     assert diff_of(outcomes) == {"before": {"a": "present", "c": "absent"}, "after": {"a": "absent", "c": "absent"}}
 
 
@@ -80,7 +80,7 @@ def test_diff_of_leaves_failed_names_out_and_keys_the_rest_by_name():
 
 def test_report_of_unchanged_names_exits_unchanged_without_diff(capsys):
     with task_module(offline_task(state="absent")) as module, ended(capsys) as end:
-        report(module, [("a", Outcome("absent", "absent", "absent")), ("b", Outcome("unchanged"))], SCOPE)
+        report(module, KIND, [("a", Outcome("absent", "absent", "absent")), ("b", Outcome("unchanged"))], SCOPE)
     assert end["code"] == 0
     result = end["result"]
     assert result["changed"] is False and "failed" not in result and "diff" not in result
@@ -91,16 +91,16 @@ def test_report_of_unchanged_names_exits_unchanged_without_diff(capsys):
 @pytest.mark.parametrize("action", ["created", "updated", "deleted"])
 def test_report_counts_each_changing_action_as_changed_and_attaches_the_diff_when_asked(capsys, action):
     with task_module(offline_task(state="absent"), diff=True) as module, ended(capsys) as end:
-        report(module, [("a", Outcome(action, "before", "after")), ("b", Outcome("absent", "absent", "absent"))], SCOPE)
+        report(module, KIND, [("a", Outcome(action, "before", "after")), ("b", Outcome("absent", "absent", "absent"))], SCOPE)
     assert end["code"] == 0 and end["result"]["changed"] is True
     assert end["result"]["diff"] == {"before": {"a": "before", "b": "absent"}, "after": {"a": "after", "b": "absent"}}
 
 
 def test_report_fails_the_task_when_one_name_failed_and_still_reports_every_name(capsys):
-    outcomes = [("a", Outcome("deleted", "present", "absent")), ("b", AICoreError("DELETE .../b failed: HTTP 503")),
-                ("c", AICoreError("second failure"))]
+    outcomes = [("a", Outcome("deleted", "present", "absent")), ("b", Outcome.failed(AICoreError("DELETE .../b failed: HTTP 503"))),
+                ("c", Outcome.failed(AICoreError("second failure")))]
     with task_module(offline_task(state="absent"), check_mode=True) as module, ended(capsys) as end:
-        report(module, outcomes, SCOPE)
+        report(module, KIND, outcomes, SCOPE)
     result = end["result"]
     assert end["code"] == 1 and result["failed"] is True and result["changed"] is True
     assert result["msg"] == ("2 of 3 secrets failed; first, b: DELETE .../b failed: HTTP 503. "
@@ -201,9 +201,9 @@ def test_remove_deletes_then_finds_it_absent(team_a):
 
 
 def test_attempt_turns_an_unexpected_error_into_a_failure_named_by_its_type_only():
-    def crash(_secrets, _name):
+    def crash(_name):
         raise ValueError("text that could hold a secret value")
 
-    name, outcome = attempt(crash, None, "s1")
-    assert name == "s1" and isinstance(outcome, AICoreError)
-    assert "ValueError" in str(outcome) and "secret value" not in str(outcome)
+    name, outcome = attempt(KIND, crash, "s1")
+    assert name == "s1" and outcome.action == "failed"
+    assert "ValueError" in str(outcome.error) and "secret value" not in str(outcome.error)
