@@ -41,7 +41,6 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-
 def write_ready_file(path: str, values: dict[str, str]) -> None:
     """Write JSON so that a reader never sees a half-written file; owner-only (it holds the secret)."""
     partial = f"{path}.partial"

@@ -53,7 +53,7 @@ class RawServer:
     def _serve(self):
         while not self.stop.is_set():
             try:
-                connection, _ = self._listener.accept()
+                connection, _address = self._listener.accept()
             except socket.timeout:
                 continue
             self.connected.set()

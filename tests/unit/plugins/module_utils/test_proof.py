@@ -15,12 +15,15 @@ from ansible_collections.sap_aicore.admin.plugins.module_utils._secrets import G
 
 from .fakes import RecordedSleep, ScriptedSession, answer, settings
 
-def token():
-    return answer(200, '{"access_token": "tok-1", "token_type": "bearer", "expires_in": 43199}')
 NOT_FOUND = '{"error": {"code": "NotFound", "message": "resource not found"}}'
 GROUP = {"AI-Resource-Group": "team-a"}
 TENANT = {"AI-Tenant-Scope": "true"}
 API = "https://api.example.com/v2"
+
+
+def token():
+    """A token answer; a fresh one for each scripted session, since an answer's body is read once."""
+    return answer(200, '{"access_token": "tok-1", "token_type": "bearer", "expires_in": 43199}')
 
 
 def secrets(session, scope=None, **given):
