@@ -173,3 +173,14 @@ def test_a_prefix_must_be_a_string_of_name_characters():
         check("", "exclusive_selector.name_prefix")
     with pytest.raises(InputError, match="cannot start any name"):
         check("a\n", "exclusive_selector.name_prefix")
+
+
+def test_the_docs_recipe_prunes_with_on_create_without_writing_over_the_declared_secrets(team_a, capsys):
+    team_a.seed(STORE, [managed("team-a-registry"), managed("team-a-gone"), managed("other-team-old"), unmanaged("team-a-by-hand")])
+    registry_before = team_a.store(STORE)["team-a-registry"]
+    result = run_module(aicore_generic_secret, task(team_a, names=["team-a-registry"], update_mode="on_create", max_deletions=3,
+                                                    exclusive_selector={"name_prefix": "team-a-"}), capsys)
+    assert by_action(result) == {"unchanged": ["team-a-registry"], "deleted": ["team-a-gone"]}
+    assert result["unmanaged"] == ["team-a-by-hand"]
+    assert team_a.store(STORE)["team-a-registry"] == registry_before
+    assert sorted(team_a.store(STORE)) == ["other-team-old", "team-a-by-hand", "team-a-registry"]
