@@ -97,7 +97,7 @@ options:
   exclusive:
     description:
       - Make the scope hold exactly the declared secrets, as far as this collection manages it. With V(true),
-        the names of O(name) are the declared set: they are converged as usual, then every secret of the scope
+        the names of O(name) are the declared set. They are converged as usual; then every secret of the scope
         that is not declared, is covered by O(exclusive_selector), and carries the managed mark is deleted.
       - "The managed mark is the label C(ext.ai.sap.com/ansible-fingerprint): a secret carries it once this module
         wrote it with O(state=present), whatever O(update_mode) (every create and every update sets it). A secret
