@@ -101,6 +101,12 @@ def sync_status_of(details):
     return None
 
 
+def written_by_collection(details):
+    """Whether the secret carries the fingerprint label: this collection wrote it with state=present at least once
+    (any update_mode; an existing secret counts once the module updated it). The line ``exclusive`` deletes within."""
+    return LABEL_KEY in labels_of(details)
+
+
 def visible_labels(details):
     """The labels a user sees: all but the fingerprint, which stays out of every output."""
     labels = labels_of(details)

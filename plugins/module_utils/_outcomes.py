@@ -96,17 +96,20 @@ def attempt(kind, work, item):
         return item, Outcome.failed(AICoreError("unexpected %s while handling this %s (a bug: please report it)" % (type(error).__name__, kind.noun)))
 
 
-def report(module, kind, outcomes, where=None):
+def report(module, kind, outcomes, where=None, more=None, note=None):
     """End the task with the outcomes: ``exit_json``, or ``fail_json`` when any item failed.
 
     ``where`` names the scope the items live in, for the summary (None: the tenant itself).
+    ``more`` are result keys of the run besides the items (for example the unmanaged objects a
+    declared set left alone); ``note`` is appended to the summary.
     """
     entries = [entry(kind, item, outcome) for item, outcome in outcomes]
     result = {
         "changed": any(outcome.changed for _item, outcome in outcomes),
         kind.result_key: entries,
-        "msg": summary(kind, entries, module.check_mode, where),
+        "msg": summary(kind, entries, module.check_mode, where) + ("; %s" % note if note else ""),
     }
+    result.update(more or {})
     if module._diff:
         result["diff"] = diff_of(outcomes)
     failed = [item for item in entries if item["action"] == FAILED]

@@ -94,6 +94,50 @@ options:
       - How many names are worked on at once, 1 to 32.
     type: int
     default: 8
+  exclusive:
+    description:
+      - Make the scope hold exactly the declared secrets, as far as this collection manages it. With V(true),
+        the names of O(name) are the declared set. They are converged as usual; then every secret of the scope
+        that is not declared, is covered by O(exclusive_selector), and carries the managed mark is deleted.
+      - "The managed mark is the label C(ext.ai.sap.com/ansible-fingerprint): a secret carries it once this module
+        wrote it with O(state=present), whatever O(update_mode) (every create and every update sets it). A secret
+        created by another tool carries it only after this module updated it once; with O(update_mode=on_create) an
+        existing secret is never written, so it stays unmanaged."
+      - Secrets without the mark are never touched; their names are returned in RV(unmanaged).
+      - Which secrets are undeclared is decided from one listing of the scope taken before any write. When more than
+        O(max_deletions) would be deleted, the task fails before its first write, naming them in RV(would_delete).
+        When any declared name fails, nothing is deleted (a declared secret that could not be written may replace
+        one that is no longer declared); the deletions are then reported as V(failed) saying so.
+      - Only with O(state=present) and O(name) given as a list (a list of one is fine); a single string is refused,
+        so that a task meant for one secret never deletes the rest of its scope.
+    type: bool
+    default: false
+  exclusive_selector:
+    description:
+      - With O(exclusive), the part of the scope the declared set covers, so that one scope can hold several sets
+        managed independently (by different teams or playbooks). Undeclared secrets outside it are neither deleted
+        nor reported. Without it, the set covers the whole scope.
+      - Refused without O(exclusive), and when it holds no condition.
+    type: dict
+    suboptions:
+      name_prefix:
+        description:
+          - Only secrets whose name starts with this text. A plain prefix, not a pattern; it uses the characters
+            of secret names only.
+        type: str
+      labels:
+        description:
+          - Only secrets that carry every one of these labels with exactly these values. Keys get the
+            C(ext.ai.sap.com/) prefix when it is missing and follow the rules of O(labels).
+          - Give the declared secrets the same labels (through O(labels)), or they fall outside their own set.
+        type: raw
+  max_deletions:
+    description:
+      - With O(exclusive), the most secrets one task may delete. When more would be deleted, nothing is written
+        and the task fails naming them; raise it on purpose when a large removal is meant. V(0) makes the task
+        fail whenever anything would be deleted, a way to review first.
+    type: int
+    default: 10
 extends_documentation_fragment:
   - sap_aicore.admin.connection
   - sap_aicore.admin.connection.TOKEN
@@ -126,6 +170,9 @@ notes:
   - When another writer creates a secret between the module's read and its create, the create answers that the
     secret exists, and the module goes on with the update path.
   - Use O(concurrency=1) to work on one name at a time, for example against a rate-limited system.
+  - "O(exclusive) relies on the managed mark: removing the label C(ext.ai.sap.com/ansible-fingerprint) from a secret
+    by hand takes it out of every declared set. A recipe for a team's secrets kept in git is in the collection's
+    C(docs/cleanup.md)."
 author:
   - sap_aicore.admin contributors (!UNKNOWN)
 """
@@ -197,6 +244,19 @@ EXAMPLES = r"""
     name: "{{ stale_secret_names }}"
     state: absent
 
+- name: Make the resource group hold exactly the team's secrets (managed ones not listed are deleted)
+  sap_aicore.admin.aicore_generic_secret:
+    name: "{{ team_secrets | map(attribute='name') | list }}"
+    data: "{{ team_secret_data }}"
+    fingerprint_key: "{{ vault_fingerprint_key }}"
+    exclusive: true
+    exclusive_selector:
+      name_prefix: team-a-
+    max_deletions: 5
+    resource_group: team-a
+    service_key: /etc/aicore/service-key.json
+  register: declared
+
 - name: Set the credentials once for every task of a play
   module_defaults:
     group/sap_aicore.admin.aicore:
@@ -232,6 +292,8 @@ secrets:
         - What happened, or in check mode what would have happened.
         - V(created), V(updated) or V(unchanged) with O(state=present); V(deleted) or V(absent)
           (there was nothing to delete) with O(state=absent); V(failed) in either.
+        - With O(exclusive), the declared names come first, then each managed undeclared secret as V(deleted)
+          (V(absent) when another writer deleted it first; V(failed) when not deleted because a declared name failed).
       type: str
       returned: always
       sample: deleted
@@ -240,6 +302,20 @@ secrets:
       type: str
       returned: when RV(secrets[].action=failed)
       sample: "DELETE https://api.ai.example.com/v2/admin/secrets/ci-run-1041 failed: HTTP 503, after 4 attempts"
+unmanaged:
+  description:
+    - With O(exclusive), the undeclared secrets covered by O(exclusive_selector) that do not carry the managed mark,
+      sorted by name. They were left alone.
+  returned: with O(exclusive), also when the task fails for O(max_deletions)
+  type: list
+  elements: str
+  sample: [legacy-registry, hand-made-token]
+would_delete:
+  description: The managed undeclared secrets a task refused to delete because there were more than O(max_deletions), sorted by name.
+  returned: when O(exclusive) stopped the task for O(max_deletions)
+  type: list
+  elements: str
+  sample: [team-a-old-1, team-a-old-2]
 msg:
   description: A summary of what was done.
   returned: always
@@ -249,12 +325,13 @@ msg:
 
 from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.sap_aicore.admin.plugins.module_utils._desired import DesiredSecret, visible_labels
+from ansible_collections.sap_aicore.admin.plugins.module_utils._declared import DeclaredSet, Selector, check_max_deletions, check_name_prefix, deletions_after
+from ansible_collections.sap_aicore.admin.plugins.module_utils._desired import DesiredSecret, visible_labels, written_by_collection
 from ansible_collections.sap_aicore.admin.plugins.module_utils._errors import AICoreError
 from ansible_collections.sap_aicore.admin.plugins.module_utils._module import aicore_module, finish_run
 from ansible_collections.sap_aicore.admin.plugins.module_utils._outcomes import Kind, Outcome, fail_every, given_items, report, run_items, start_run
 from ansible_collections.sap_aicore.admin.plugins.module_utils._secrets import GenericSecrets
-from ansible_collections.sap_aicore.admin.plugins.module_utils._validation import InputError, check_concurrency, secret_names
+from ansible_collections.sap_aicore.admin.plugins.module_utils._validation import SECRET_NAME_PATTERN, InputError, check_concurrency, secret_names
 
 MODULE_OPTIONS = dict(
     name=dict(type="raw", required=True, aliases=["names"]),
@@ -266,6 +343,9 @@ MODULE_OPTIONS = dict(
     update_mode=dict(type="str", choices=["fingerprint", "on_create", "always"], default="fingerprint", no_log=False),
     fingerprint_key=dict(type="str", no_log=True, fallback=(env_fallback, ["AICORE_FINGERPRINT_KEY"])),
     concurrency=dict(type="int", default=8),
+    exclusive=dict(type="bool", default=False),
+    exclusive_selector=dict(type="dict", options=dict(name_prefix=dict(type="str"), labels=dict(type="raw"))),
+    max_deletions=dict(type="int", default=10),
 )
 KIND = Kind("secret", "secrets", "name")
 
@@ -329,15 +409,69 @@ def checked_input(module):
     return names, lambda secrets, name: ensure(secrets, name, desired, params["update_mode"], module.check_mode), desired
 
 
+def prune(secrets, name, details, check_mode):
+    """Delete one managed secret that the declared set leaves out; in check mode, only say so (the listing showed it)."""
+    action = "deleted" if check_mode else secrets.delete(name)
+    before = present_view(visible_labels(details)) if action == "deleted" else {"state": "absent"}
+    return Outcome(action, before, {"state": "absent"})
+
+
+def checked_declared_set(module, names):
+    """The declared set of a task with exclusive (None without), checked before any request."""
+    params = module.params
+    try:
+        if not params["exclusive"]:
+            if params["exclusive_selector"] is not None:
+                raise InputError("exclusive_selector: only applies with exclusive=true; set exclusive or leave the selector out")
+            return None
+        if params["state"] != "present":
+            raise InputError("exclusive: only with state=present (the declared secrets are written, the undeclared managed ones deleted)")
+        if not isinstance(params["name"], list):
+            raise InputError("exclusive: give name as a list of every declared secret; a single string is refused, so that a task "
+                             "meant for one secret never deletes the rest of its scope")
+        check_max_deletions(params["max_deletions"])
+        selector = Selector.from_option(params["exclusive_selector"],
+                                        check_name_prefix(SECRET_NAME_PATTERN, "lower-case letters, digits, '-' and '.', nothing else"))
+    except InputError as error:
+        fail_every(module, KIND, names, msg=str(error))
+    return DeclaredSet(names, selector, params["max_deletions"], written_by_collection)
+
+
+def run_declared_set(module, client, secrets, names, declared, work):
+    """exclusive: list the scope once, stop before any write when the cap is exceeded, converge the
+    declared names, then delete the managed undeclared ones. Returns the outcomes and the extra result keys."""
+    concurrency = module.params["concurrency"]
+    try:
+        listing = secrets.list_all()
+    except AICoreError as error:
+        finish_run(module, client)
+        fail_every(module, KIND, names, msg="exclusive: listing the secrets of %s failed, nothing was changed: %s" % (client.scope, error))
+    to_delete, unmanaged = declared.sort_out(listing, lambda details: details["name"])
+    refusal = declared.refusal(to_delete, KIND.result_key)
+    if refusal:
+        finish_run(module, client)
+        fail_every(module, KIND, names, msg=refusal, would_delete=[name for name, _details in to_delete], unmanaged=unmanaged)
+    converged = run_items(KIND, names, lambda name: work(secrets, name), concurrency)
+    pruned = deletions_after(KIND, converged, to_delete, lambda name, details: prune(secrets, name, details, module.check_mode), concurrency)
+    return converged + pruned, unmanaged
+
+
 def main():
     module = aicore_module(MODULE_OPTIONS, supports_check_mode=True, required_if=[("state", "present", ["data"])])
     names, work, desired = checked_input(module)
+    declared = checked_declared_set(module, names)
     concurrency = module.params["concurrency"]
     client = start_run(module, KIND, names, concurrency, hide=desired.secret_values() if desired is not None else ())
     secrets = GenericSecrets(client)
-    outcomes = run_items(KIND, names, lambda name: work(secrets, name), concurrency)
+    if declared is None:
+        outcomes = run_items(KIND, names, lambda name: work(secrets, name), concurrency)
+        finish_run(module, client)
+        report(module, KIND, outcomes, client.scope)
+        return
+    outcomes, unmanaged = run_declared_set(module, client, secrets, names, declared, work)
     finish_run(module, client)
-    report(module, KIND, outcomes, client.scope)
+    note = "%s left alone: not written by this collection" % KIND.counted(len(unmanaged)) if unmanaged else None
+    report(module, KIND, outcomes, client.scope, more={"unmanaged": unmanaged}, note=note)
 
 
 if __name__ == "__main__":
