@@ -158,7 +158,7 @@ def _continued_page(request: Request, matching: list[dict], max_page_size: int |
     page = matching[start:end]
     headers = {}
     if end < len(matching):
-        query = urlencode({key: value for key, value in request.query.items() if key != "continueToken"} | {"continueToken": _token_for(end)})
+        query = urlencode({**{key: value for key, value in request.query.items() if key != "continueToken"}, "continueToken": _token_for(end)})
         headers["Link"] = f'<{COLLECTION_PATH}?{query}>; rel="next"'
     return json_response(200, {"count": len(page), "resources": page}, headers)
 
