@@ -72,7 +72,9 @@ class Fingerprint(object):
     One salt serves the whole run, so writing the same data to many secrets hashes it once.
     Checks are cached by scheme, parameters and salt for the same reason. One lock guards both
     and is held while hashing: threads that check the same salt wait for the one hash instead of
-    each computing it, and at most one scrypt (128 MiB) runs at a time.
+    each computing it, and at most one scrypt (128 MiB) runs at a time. The label to write is
+    made only when a secret is written: a run that finds everything unchanged hashes once per
+    salt it reads (once, for secrets one earlier run wrote), and never for a label it would not send.
     """
 
     def __init__(self, encoded_data, key=None):
@@ -82,6 +84,15 @@ class Fingerprint(object):
         self._lock = threading.Lock()
         self._digests = {}
         self._label = None
+        self._on_label = None
+
+    def when_made(self, callback):
+        """Have ``callback(label)`` see the label to write as soon as it is made (at once if it is),
+        before any caller gets it: for a value that must be kept out of messages."""
+        with self._lock:
+            self._on_label = callback
+            if self._label is not None:
+                callback(self._label)
 
     def scheme(self):
         """The scheme this run writes."""
@@ -96,6 +107,8 @@ class Fingerprint(object):
                 salt = _b64(os.urandom(SALT_BYTES))
                 digest = self._digest_locked(scheme, parameters, salt)
                 self._label = "$".join([scheme] + [str(number) for number in parameters] + [salt, digest])
+                if self._on_label is not None:
+                    self._on_label(self._label)
             return self._label
 
     def matches(self, stored):

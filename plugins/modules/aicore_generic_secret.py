@@ -411,7 +411,7 @@ def main():
     concurrency = module.params["concurrency"]
     client = client_for(module, pool_size=concurrency, fail=lambda **result: fail_every(module, names, **result))
     if desired is not None:
-        client.hide(*desired.secret_values())
+        desired.hide_secrets_with(client.hide)
     try:
         client.authenticate()
     except AICoreError as error:
