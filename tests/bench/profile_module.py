@@ -4,7 +4,8 @@
 
 The emulator runs apart (tests/emulator/serve.py) so that its CPU does not show in the profile.
 The module's ``main()`` runs here as Ansible would run it; every thread it starts (the workers of
-``concurrency``) is profiled with cProfile and the profiles are merged. Prints the module's CPU
+``concurrency``) is profiled: from Python 3.12 on one cProfile sees every thread (sys.monitoring),
+before that each thread gets its own and the profiles are merged. Prints the module's CPU
 time, the wall time, and the functions that cost the most CPU.
 
     python tests/bench/profile_module.py CASE [--n 800] [--latency 0.02] [--no-charset] [--top 30]
@@ -101,7 +102,7 @@ def main():
         if options.case != "create":  # written by one earlier run, as a re-run finds them
             run_module(module if options.case == "rerun" else _secret_module(), present)
         profiles = []
-        original = threading.Thread.run if options.no_profile else profiled_threads(profiles)
+        original = threading.Thread.run if options.no_profile or sys.version_info >= (3, 12) else profiled_threads(profiles)
         main_profile = cProfile.Profile()
         profiles.append(main_profile)
         cpu, started = time.process_time(), time.monotonic()
