@@ -64,6 +64,10 @@ class DesiredSecret(object):
         """Whether the secret's fingerprint label shows it already holds this data."""
         return self.fingerprint.matches(labels_of(details).get(LABEL_KEY))
 
+    def check_ahead(self, details):
+        """Start the slow hash that ``data_matches(details)`` will need, on a thread of its own."""
+        self.fingerprint.hash_ahead(labels_of(details).get(LABEL_KEY))
+
     def labels_match(self, details):
         return self.labels is None or visible_labels(details) == self.labels
 

@@ -268,6 +268,7 @@ MODULE_OPTIONS = dict(
     concurrency=dict(type="int", default=8),
 )
 CHANGING_ACTIONS = ("created", "updated", "deleted")
+UNREAD = object()  # ensure() was given no details: it reads them itself
 ACTION_WORDS = (("created", "created"), ("updated", "updated"), ("deleted", "deleted"), ("unchanged", "unchanged"),
                 ("absent", "already absent"), ("failed", "failed"))
 
@@ -290,9 +291,24 @@ def remove(secrets, name, check_mode):
     return Outcome(action, "present" if action == "deleted" else "absent", "absent")
 
 
-def ensure(secrets, name, desired, update_mode, check_mode):
-    """state=present for one name: create it, or update it as update_mode says."""
+def look(secrets, name, desired, update_mode, check_mode):
+    """state=present, first pass, for one name: its details (None when absent), starting the slow
+    fingerprint hash its outcome will need, which then runs while the other names are read."""
     current = secrets.get(name, prove_404=check_mode)  # outside check mode, the create proves or refutes the scope
+    if current is None and not check_mode:
+        desired.fingerprint.make_label_ahead()  # a create follows
+    elif current is not None and update_mode == "fingerprint":
+        desired.check_ahead(current)
+    return current
+
+
+def ensure(secrets, name, desired, update_mode, check_mode, current=UNREAD):
+    """state=present for one name: create it, or update it as update_mode says. ``current``: what
+    ``look`` read (its details, None, or the ``AICoreError`` reading it failed with); read here if not given."""
+    if current is UNREAD:
+        current = secrets.get(name, prove_404=check_mode)
+    if isinstance(current, AICoreError):
+        raise current
     if current is None and (check_mode or secrets.create(name, desired.data, desired.labels_to_send()) == "created"):
         return Outcome("created", {"state": "absent"}, present_view(desired.labels_after(), desired.data, "changed"))
     if current is None:  # another writer created it between our read and our create
@@ -324,14 +340,14 @@ def present_view(labels, data_keys=(), data_state=None):
     return view
 
 
-def attempt(work, secrets, name):
-    """Do one name's work; a failure becomes that name's outcome instead of ending the run.
+def attempt(work, name):
+    """Do one name's work, ``work(name)``; a failure becomes that name's outcome instead of ending the run.
 
     An unexpected error is reported by its type only: its text could hold anything, and the
     other names still get done and reported.
     """
     try:
-        return name, work(secrets, name)
+        return name, work(name)
     except AICoreError as error:
         return name, error
     except Exception as error:  # pylint: disable=broad-exception-caught
@@ -376,19 +392,35 @@ def summary(entries, check_mode, scope):
 
 
 def checked_input(module):
-    """Everything the task gives, checked before any request: the names, the work for one name, and
-    the desired secret (None for state=absent)."""
+    """Everything the task gives, checked before any request: the names and the desired secret (None for state=absent)."""
     params = module.params
     names = given_names(params["name"])
     try:
         names = secret_names(params["name"])
         check_concurrency(params["concurrency"])
         if params["state"] == "absent":
-            return names, lambda secrets, name: remove(secrets, name, module.check_mode), None
-        desired = DesiredSecret(params["data"], params["data_encoding"], params["labels"], fingerprint_key=params["fingerprint_key"])
+            return names, None
+        return names, DesiredSecret(params["data"], params["data_encoding"], params["labels"], fingerprint_key=params["fingerprint_key"])
     except InputError as error:
         fail_every(module, names, msg=str(error))
-    return names, lambda secrets, name: ensure(secrets, name, desired, params["update_mode"], module.check_mode), desired
+    raise AssertionError("unreachable: fail_every exits")
+
+
+def work_on(module, secrets, names, desired, concurrency):
+    """Every name's ``(name, Outcome or AICoreError)``, in order, ``concurrency`` names at a time.
+
+    state=present reads every name first and then works on each: a slow fingerprint hash (about a
+    second, scrypt) starts as soon as a read shows that it will be needed and runs while the other
+    names are read, instead of every worker waiting for it.
+    """
+    check_mode = module.check_mode
+    if desired is None:
+        return run_each(names, lambda name: attempt(lambda name: remove(secrets, name, check_mode), name), concurrency)
+    update_mode = module.params["update_mode"]
+    read = dict(run_each(names, lambda name: attempt(lambda name: look(secrets, name, desired, update_mode, check_mode), name),
+                         concurrency))
+    return run_each(names, lambda name: attempt(lambda name: ensure(secrets, name, desired, update_mode, check_mode, read[name]), name),
+                    concurrency)
 
 
 def given_names(raw_names):
@@ -407,7 +439,7 @@ def fail_every(module, names, msg, **details):
 
 def main():
     module = aicore_module(MODULE_OPTIONS, supports_check_mode=True, required_if=[("state", "present", ["data"])])
-    names, work, desired = checked_input(module)
+    names, desired = checked_input(module)
     concurrency = module.params["concurrency"]
     client = client_for(module, pool_size=concurrency, fail=lambda **result: fail_every(module, names, **result))
     if desired is not None:
@@ -417,8 +449,7 @@ def main():
     except AICoreError as error:
         finish_run(module, client)
         fail_every(module, names, msg=str(error))
-    secrets = GenericSecrets(client)
-    outcomes = run_each(names, lambda name: attempt(work, secrets, name), concurrency)
+    outcomes = work_on(module, GenericSecrets(client), names, desired, concurrency)
     finish_run(module, client)
     report(module, outcomes, client.scope)
 

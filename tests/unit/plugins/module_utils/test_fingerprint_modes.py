@@ -191,6 +191,37 @@ def test_a_rerun_over_http_hashes_once_for_the_salt_it_reads_and_makes_no_label_
     assert calls == ["scrypt"]  # checking the one salt the 40 labels share; no label made for nothing
 
 
+def test_a_hash_asked_ahead_runs_on_its_own_thread_once_and_the_check_then_waits_for_it(monkeypatch):
+    real = _fingerprint._hash
+    go = threading.Event()
+    calls = []
+
+    def held(*args):
+        calls.append(args[0])
+        assert go.wait(10)
+        return real(*args)
+
+    label = legacy_label("pbkdf2-sha256", (600000,))
+    monkeypatch.setattr(_fingerprint, "_hash", held)
+    desired = DesiredSecret(DATA, fingerprint_key=KEY)
+    desired.check_ahead(details_list({LABEL_KEY: label}))  # returns while the hash is held: it runs elsewhere
+    desired.check_ahead(details_list({LABEL_KEY: label}))
+    desired.check_ahead(details_list({LABEL_KEY: "not a label"}))
+    go.set()
+    assert desired.data_matches(details_list({LABEL_KEY: label}))
+    assert calls == ["pbkdf2-sha256"]
+
+
+def test_a_label_made_ahead_is_hidden_before_anyone_gets_it_and_made_once():
+    desired = DesiredSecret(DATA, fingerprint_key=KEY)
+    hidden = []
+    desired.hide_secrets_with(lambda *values: hidden.extend(values))
+    desired.fingerprint.make_label_ahead()
+    label = desired.fingerprint.label_value()
+    desired.fingerprint.make_label_ahead()
+    assert label in hidden and desired.fingerprint.label_value() == label
+
+
 # Both shapes SAP documents
 
 @pytest.mark.parametrize("shape", [details_list, details_object])
