@@ -247,6 +247,8 @@ msg:
   sample: "deleted 2, already absent 1 (3 secrets in resource group ci-runs)"
 """
 
+import functools
+
 from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.sap_aicore.admin.plugins.module_utils._batch import run_each
@@ -413,13 +415,11 @@ def work_on(module, secrets, names, desired, concurrency):
     second, scrypt) starts as soon as a read shows that it will be needed and runs while the other
     names are read, instead of every worker waiting for it.
     """
-    check_mode = module.check_mode
+    check_mode, update_mode = module.check_mode, module.params["update_mode"]
     if desired is None:
-        return run_each(names, lambda name: attempt(lambda name: remove(secrets, name, check_mode), name), concurrency)
-    update_mode = module.params["update_mode"]
-    read = dict(run_each(names, lambda name: attempt(lambda name: look(secrets, name, desired, update_mode, check_mode), name),
-                         concurrency))
-    return run_each(names, lambda name: attempt(lambda name: ensure(secrets, name, desired, update_mode, check_mode, read[name]), name),
+        return run_each(names, functools.partial(attempt, lambda name: remove(secrets, name, check_mode)), concurrency)
+    read = dict(run_each(names, functools.partial(attempt, lambda name: look(secrets, name, desired, update_mode, check_mode)), concurrency))
+    return run_each(names, functools.partial(attempt, lambda name: ensure(secrets, name, desired, update_mode, check_mode, read[name])),
                     concurrency)
 
 
