@@ -284,9 +284,9 @@ def main():
     load_before = os.getloadavg()
     results = measure(options.latency, sizes, options.large, options.n, cases)
     load_after = os.getloadavg()
-    results["load"] = "%.2f before, %.2f after (1-minute load average of the 2-core machine)" % (load_before[0], load_after[0])
+    results["load"] = "%.2f at the start, %.2f at the end" % (load_before[0], load_after[0])
     lines, one_task_lines, notes = report(results, sizes, options.large)
-    notes.append("Load average: %s." % results["load"])
+    notes.append("1-minute load average of the 2-core machine: %s." % results["load"])
     print("\n".join([""] + lines + [""] + one_task_lines + [""] + notes))
     if options.no_docs:
         return
