@@ -42,10 +42,15 @@ class DesiredSecret:
         self.fingerprint = Fingerprint(self.data, fingerprint_key)
         self._fingerprint_key = fingerprint_key
 
+    def hide_secrets_with(self, hide):
+        """Give ``hide`` what must never be shown: the secret values now, the fingerprint label once it is
+        made. The label costs a slow hash, so it is made only for a write, never just to be hidden."""
+        hide(*self.secret_values())
+        self.fingerprint.when_made(hide)
+
     def secret_values(self):
-        """What must never be shown: the values as sent, as given (for base64 input, decoded), the
-        fingerprint and the key it is made with."""
-        values = list(self.data.values()) + [self.fingerprint.label_value()]
+        """The values as sent, as given (for base64 input, decoded), and the key the fingerprint is made with."""
+        values = list(self.data.values())
         if self._fingerprint_key is not None:
             values.append(self._fingerprint_key)
         for encoded in self.data.values():
@@ -58,6 +63,10 @@ class DesiredSecret:
     def data_matches(self, details):
         """Whether the secret's fingerprint label shows it already holds this data."""
         return self.fingerprint.matches(labels_of(details).get(LABEL_KEY))
+
+    def check_ahead(self, details):
+        """Start the slow hash that ``data_matches(details)`` will need, on a thread of its own."""
+        self.fingerprint.hash_ahead(labels_of(details).get(LABEL_KEY))
 
     def labels_match(self, details):
         return self.labels is None or visible_labels(details) == self.labels

@@ -49,6 +49,7 @@ ACCEPTED = {
     SCRYPT: frozenset([SCRYPT_PARAMETERS, LEGACY_SCRYPT_PARAMETERS]),
     PBKDF2: frozenset([(PBKDF2_ITERATIONS,)]),
 }
+MAKE_LABEL = "make the label to write"  # a job for the thread that hashes ahead of need
 FIELD = re.compile(r"[A-Za-z0-9_-]{1,100}")  # salt and digest: unpadded base64url, matched whole
 
 
@@ -72,16 +73,26 @@ class Fingerprint:
     One salt serves the whole run, so writing the same data to many secrets hashes it once.
     Checks are cached by scheme, parameters and salt for the same reason. One lock guards both
     and is held while hashing: threads that check the same salt wait for the one hash instead of
-    each computing it, and at most one scrypt (128 MiB) runs at a time.
+    each computing it, and at most one scrypt (128 MiB) runs at a time. The label to write is
+    made only when a secret is written: a run that finds everything unchanged hashes once per
+    salt it reads (once, for secrets one earlier run wrote), and never for a label it would not send.
+    ``hash_ahead`` starts a hash that will be needed on a thread of its own, so that a module can go
+    on reading secrets while it runs instead of every worker waiting for it.
     """
 
     def __init__(self, encoded_data, key=None):
         check_fingerprint_key(key)
         self._message = canonical(encoded_data)
         self._key = None if key is None else key.encode("utf-8")
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # guards the fields below; held only briefly
+        self._hashing = threading.Lock()  # held while hashing: one slow hash at a time
+        self._making_label = threading.Lock()
         self._digests = {}
         self._label = None
+        self._on_label = None
+        self._ahead = []  # (scheme, parameters, salt) or MAKE_LABEL, for the worker to hash ahead of need
+        self._asked_ahead = set()
+        self._worker = None
 
     def scheme(self):
         """The scheme this run writes."""
@@ -89,33 +100,97 @@ class Fingerprint:
             return HMAC_SHA256, ()
         return (SCRYPT, SCRYPT_PARAMETERS) if hasattr(hashlib, "scrypt") else (PBKDF2, (PBKDF2_ITERATIONS,))
 
+    def when_made(self, callback):
+        """Have ``callback(label)`` see the label to write as soon as it is made (at once if it is),
+        before any caller gets it: for a value that must be kept out of messages."""
+        with self._making_label:
+            self._on_label = callback
+            if self._label is not None:
+                callback(self._label)
+
     def label_value(self):
-        with self._lock:
+        with self._making_label:
             if self._label is None:
                 scheme, parameters = self.scheme()
                 salt = _b64(os.urandom(SALT_BYTES))
-                digest = self._digest_locked(scheme, parameters, salt)
+                digest = self._digest((scheme, parameters, salt))
                 self._label = "$".join([scheme] + [str(number) for number in parameters] + [salt, digest])
+                if self._on_label is not None:
+                    self._on_label(self._label)
             return self._label
 
     def matches(self, stored):
         """Whether a stored label value fingerprints this data; False for anything unreadable,
         and for a keyed label when this run has no key (it cannot be checked: the secret is
         written again)."""
+        cache_key, digest = self._checkable(stored)
+        if cache_key is None:
+            return False
+        return hmac.compare_digest(self._digest(cache_key), digest)
+
+    def hash_ahead(self, stored):
+        """Start the slow hash that checking ``stored`` will need on a thread of its own, and return at
+        once: the caller goes on with other work while it runs. Nothing for a label that cannot be checked."""
+        cache_key = self._checkable(stored)[0]
+        if cache_key is not None:
+            self._ahead_of_need(cache_key)
+
+    def make_label_ahead(self):
+        """Start making the label to write on a thread of its own, and return at once."""
+        self._ahead_of_need(MAKE_LABEL)
+
+    def _ahead_of_need(self, cache_key):
+        """Queue a hash for the one thread that hashes ahead of need; each once, one after the other,
+        as ``matches`` and ``label_value`` would."""
+        with self._lock:
+            if cache_key in self._asked_ahead or cache_key in self._digests:
+                return
+            self._asked_ahead.add(cache_key)
+            self._ahead.append(cache_key)
+            if self._worker is None:
+                self._worker = threading.Thread(target=self._hash_ahead, name="sap_aicore-fingerprint")
+                self._worker.daemon = True
+                self._worker.start()
+
+    def _hash_ahead(self):
+        while True:
+            with self._lock:
+                if not self._ahead:
+                    self._worker = None
+                    return
+                cache_key = self._ahead.pop(0)
+            try:
+                if cache_key is MAKE_LABEL:
+                    self.label_value()
+                else:
+                    self._digest(cache_key)
+            except Exception:  # pylint: disable=broad-exception-caught
+                pass  # whoever needs it hashes again, and reports what fails there
+
+    def _checkable(self, stored):
+        """``((scheme, parameters, salt), digest)`` of a stored label this run can check, else ``(None, None)``."""
         parsed = _parse(stored)
         if parsed is None:
-            return False
+            return None, None
         scheme, parameters, salt, digest = parsed
         if scheme == HMAC_SHA256 and self._key is None:
-            return False
-        with self._lock:
-            return hmac.compare_digest(self._digest_locked(scheme, parameters, salt), digest)
+            return None, None
+        return (scheme, parameters, salt), digest
 
-    def _digest_locked(self, scheme, parameters, salt):
-        cache_key = (scheme, parameters, salt)
-        if cache_key not in self._digests:
-            self._digests[cache_key] = _b64(_hash(scheme, parameters, _unb64(salt), self._message, self._key))
-        return self._digests[cache_key]
+    def _digest(self, cache_key):
+        """The digest for ``(scheme, parameters, salt)``, hashed at most once per run."""
+        with self._lock:
+            if cache_key in self._digests:
+                return self._digests[cache_key]
+        with self._hashing:  # threads that need the same digest wait here for the one hash
+            with self._lock:
+                if cache_key in self._digests:
+                    return self._digests[cache_key]
+            scheme, parameters, salt = cache_key
+            digest = _b64(_hash(scheme, parameters, _unb64(salt), self._message, self._key))
+            with self._lock:
+                self._digests[cache_key] = digest
+            return digest
 
 
 def _hash(scheme, parameters, salt, message, key=None):

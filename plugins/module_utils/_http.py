@@ -16,6 +16,9 @@ sending or waiting, nothing more is sent (see ``ProgressDeadline``).
 """
 
 import email.utils
+import functools
+import heapq
+import itertools
 import json
 import math
 import random
@@ -210,6 +213,71 @@ class AnswerWindow:
         self.cut = False
 
 
+class Watchdog:
+    """One thread that calls each watched action when its time is up, unless it was ended before.
+
+    A timer thread per request would start and stop a thread for every answer, which costs more CPU
+    than the rest of a small request. One thread serves every request of the process instead: a
+    watch is an entry in a heap, ending it is setting a flag. Ending and firing happen under one
+    lock, so once ``end`` returns the action cannot run any more.
+    """
+
+    def __init__(self, clock=time.monotonic):
+        self._clock = clock
+        self._due = []  # heap of (moment, sequence, watch)
+        self._sequence = itertools.count()
+        self._changed = threading.Condition()
+        self._thread = None
+
+    def watch(self, seconds, action):
+        """Call ``action()`` in ``seconds`` unless ``end`` is called with the returned watch first."""
+        watch = _Watch(action)
+        with self._changed:
+            while self._due and self._due[0][2].ended:  # the answered ones ahead of it: dropped now, not at their time
+                heapq.heappop(self._due)
+            moment = self._clock() + seconds
+            sooner = not self._due or moment < self._due[0][0]
+            heapq.heappush(self._due, (moment, next(self._sequence), watch))
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="sap_aicore-watchdog")
+                self._thread.daemon = True
+                self._thread.start()
+            elif sooner:  # same timeouts come due in order, so this is rare
+                self._changed.notify()
+        return watch
+
+    def end(self, watch):
+        with self._changed:
+            watch.ended = True
+
+    def _run(self):
+        with self._changed:
+            while True:
+                if not self._due:
+                    self._changed.wait()
+                    continue
+                moment, _sequence, watch = self._due[0]
+                left = moment - self._clock()
+                if left > 0 and not watch.ended:
+                    self._changed.wait(left)
+                    continue
+                heapq.heappop(self._due)
+                if not watch.ended:
+                    watch.ended = True
+                    watch.action()  # must not block: it only shuts a socket down
+
+
+class _Watch:
+    __slots__ = ("action", "ended")
+
+    def __init__(self, action):
+        self.action = action
+        self.ended = False
+
+
+_HEADER_WATCHDOG = Watchdog()
+
+
 if HAS_REQUESTS:
     class _HeadersInTime:
         """Mixin for urllib3 connections: cut the connection when the headers are not in by the deadline."""
@@ -218,13 +286,11 @@ if HAS_REQUESTS:
             window = getattr(_exchange_window, "current", None)
             if window is None:
                 return super().getresponse(*args, **kwargs)
-            timer = threading.Timer(window.seconds, self._cut, (window,))
-            timer.daemon = True
-            timer.start()
+            watch = _HEADER_WATCHDOG.watch(window.seconds, functools.partial(self._cut, window))
             try:
                 return super().getresponse(*args, **kwargs)
             finally:
-                timer.cancel()
+                _HEADER_WATCHDOG.end(watch)
 
         def _cut(self, window):
             window.cut = True

@@ -323,6 +323,7 @@ msg:
   sample: "deleted 2, already absent 1 (3 secrets in resource group ci-runs)"
 """
 
+
 from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.sap_aicore.admin.plugins.module_utils._declared import DeclaredSet, Selector, check_max_deletions, check_name_prefix, deletions_after
@@ -348,6 +349,7 @@ MODULE_OPTIONS = dict(
     max_deletions=dict(type="int", default=10),
 )
 KIND = Kind("secret", "secrets", "name")
+UNREAD = object()  # ensure() was given no details: it reads them itself
 
 
 def remove(secrets, name, check_mode):
@@ -359,9 +361,24 @@ def remove(secrets, name, check_mode):
     return Outcome(action, "present" if action == "deleted" else "absent", "absent")
 
 
-def ensure(secrets, name, desired, update_mode, check_mode):
-    """state=present for one name: create it, or update it as update_mode says."""
+def look(secrets, name, desired, update_mode, check_mode):
+    """state=present, first pass, for one name: its details (None when absent), starting the slow
+    fingerprint hash its outcome will need, which then runs while the other names are read."""
     current = secrets.get(name, prove_404=check_mode)  # outside check mode, the create proves or refutes the scope
+    if current is None and not check_mode:
+        desired.fingerprint.make_label_ahead()  # a create follows
+    elif current is not None and update_mode == "fingerprint":
+        desired.check_ahead(current)
+    return current
+
+
+def ensure(secrets, name, desired, update_mode, check_mode, current=UNREAD):
+    """state=present for one name: create it, or update it as update_mode says. ``current``: what
+    ``look`` read (its details, None, or the failed ``Outcome`` of reading it); read here if not given."""
+    if current is UNREAD:
+        current = secrets.get(name, prove_404=check_mode)
+    if isinstance(current, Outcome):  # reading it failed: that failure is its outcome
+        return current
     if current is None and (check_mode or secrets.create(name, desired.data, desired.labels_to_send()) == "created"):
         return Outcome("created", {"state": "absent"}, present_view(desired.labels_after(), desired.data, "changed"))
     if current is None:  # another writer created it between our read and our create
@@ -394,19 +411,32 @@ def present_view(labels, data_keys=(), data_state=None):
 
 
 def checked_input(module):
-    """Everything the task gives, checked before any request: the names, the work for one name, and
-    the desired secret (None for state=absent)."""
+    """Everything the task gives, checked before any request: the names and the desired secret (None for state=absent)."""
     params = module.params
     names = given_items(params["name"])
     try:
         names = secret_names(params["name"])
         check_concurrency(params["concurrency"])
         if params["state"] == "absent":
-            return names, lambda secrets, name: remove(secrets, name, module.check_mode), None
-        desired = DesiredSecret(params["data"], params["data_encoding"], params["labels"], fingerprint_key=params["fingerprint_key"])
+            return names, None
+        return names, DesiredSecret(params["data"], params["data_encoding"], params["labels"], fingerprint_key=params["fingerprint_key"])
     except InputError as error:
         fail_every(module, KIND, names, msg=str(error))
-    return names, lambda secrets, name: ensure(secrets, name, desired, params["update_mode"], module.check_mode), desired
+    raise AssertionError("unreachable: fail_every exits")
+
+
+def work_on(module, secrets, names, desired):
+    """Every name's ``(name, Outcome)``, in order, ``concurrency`` names at a time.
+
+    state=present reads every name first and then works on each: a slow fingerprint hash (about a
+    second, scrypt) starts as soon as a read shows that it will be needed and runs while the other
+    names are read, instead of every worker waiting for it.
+    """
+    check_mode, update_mode, concurrency = module.check_mode, module.params["update_mode"], module.params["concurrency"]
+    if desired is None:
+        return run_items(KIND, names, lambda name: remove(secrets, name, check_mode), concurrency)
+    read = dict(run_items(KIND, names, lambda name: look(secrets, name, desired, update_mode, check_mode), concurrency))
+    return run_items(KIND, names, lambda name: ensure(secrets, name, desired, update_mode, check_mode, read[name]), concurrency)
 
 
 def prune(secrets, name, details, check_mode):
@@ -437,7 +467,7 @@ def checked_declared_set(module, names):
     return DeclaredSet(names, selector, params["max_deletions"], written_by_collection)
 
 
-def run_declared_set(module, client, secrets, names, declared, work):
+def run_declared_set(module, client, secrets, names, declared, converge):
     """exclusive: list the scope once, stop before any write when the cap is exceeded, converge the
     declared names, then delete the managed undeclared ones. Returns the outcomes and the extra result keys."""
     concurrency = module.params["concurrency"]
@@ -451,24 +481,25 @@ def run_declared_set(module, client, secrets, names, declared, work):
     if refusal:
         finish_run(module, client)
         fail_every(module, KIND, names, msg=refusal, would_delete=[name for name, _details in to_delete], unmanaged=unmanaged)
-    converged = run_items(KIND, names, lambda name: work(secrets, name), concurrency)
+    converged = converge()
     pruned = deletions_after(KIND, converged, to_delete, lambda name, details: prune(secrets, name, details, module.check_mode), concurrency)
     return converged + pruned, unmanaged
 
 
 def main():
     module = aicore_module(MODULE_OPTIONS, supports_check_mode=True, required_if=[("state", "present", ["data"])])
-    names, work, desired = checked_input(module)
+    names, desired = checked_input(module)
     declared = checked_declared_set(module, names)
-    concurrency = module.params["concurrency"]
-    client = start_run(module, KIND, names, concurrency, hide=desired.secret_values() if desired is not None else ())
+    client = start_run(module, KIND, names, module.params["concurrency"], hide=desired.secret_values() if desired is not None else ())
+    if desired is not None:
+        desired.fingerprint.when_made(client.hide)  # the label, hidden the moment a write makes it
     secrets = GenericSecrets(client)
     if declared is None:
-        outcomes = run_items(KIND, names, lambda name: work(secrets, name), concurrency)
+        outcomes = work_on(module, secrets, names, desired)
         finish_run(module, client)
         report(module, KIND, outcomes, client.scope)
         return
-    outcomes, unmanaged = run_declared_set(module, client, secrets, names, declared, work)
+    outcomes, unmanaged = run_declared_set(module, client, secrets, names, declared, lambda: work_on(module, secrets, names, desired))
     finish_run(module, client)
     note = "%s left alone: not written by this collection" % KIND.counted(len(unmanaged)) if unmanaged else None
     report(module, KIND, outcomes, client.scope, more={"unmanaged": unmanaged}, note=note)

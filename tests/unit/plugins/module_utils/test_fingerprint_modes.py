@@ -13,6 +13,8 @@ from ansible_collections.sap_aicore.admin.plugins.module_utils._fingerprint impo
 from ansible_collections.sap_aicore.admin.plugins.module_utils._validation import InputError
 from ansible_collections.sap_aicore.admin.plugins.modules import aicore_generic_secret, aicore_generic_secret_info
 
+from .module_runner import connection, run_module
+
 KEY = "a-key-from-the-vault-0123456789abcdef"
 DATA = {"password": "hunter2"}
 SALT = "c2FsdHNhbHRzYWx0c2FsdA"
@@ -88,10 +90,14 @@ def test_weak_or_malformed_keys_are_refused_without_quoting_them(key):
     assert not (isinstance(key, str) and key and key in message)
 
 
-def test_the_key_and_the_label_are_among_the_values_to_hide():
+def test_the_key_is_hidden_at_once_and_the_label_as_soon_as_it_is_made():
     desired = DesiredSecret(DATA, fingerprint_key=KEY)
-    hidden = desired.secret_values()
-    assert KEY in hidden and desired.fingerprint.label_value() in hidden and "hunter2" in hidden
+    hidden = []
+    desired.hide_secrets_with(lambda *values: hidden.extend(values))
+    assert KEY in hidden and "hunter2" in hidden
+    assert not [value for value in hidden if value.startswith("hmac-sha256$")]  # no label made just to hide it
+    label = desired.fingerprint.label_value()
+    assert hidden.count(label) == 1
 
 
 # Unkeyed mode and older labels
@@ -166,6 +172,54 @@ def test_many_threads_checking_the_same_labels_hash_once_per_salt_and_one_at_a_t
     assert results == [True] * 16
     assert sorted(call[0] for call in calls) == ["pbkdf2-sha256", "scrypt"]
     assert running[1] == 1  # never two slow hashes (128 MiB each at the current cost) at once
+
+
+def test_a_rerun_over_http_hashes_once_for_the_salt_it_reads_and_makes_no_label_it_would_not_write(aicore, capsys, monkeypatch):
+    """40 names, 8 threads, the real cost (scrypt at OWASP's minimum): one slow hash to write, one to verify."""
+    real = _fingerprint._hash
+    calls = []
+    monkeypatch.setattr(_fingerprint, "_hash", lambda *args: calls.append(args[0]) or real(*args))
+    aicore.reset()
+    names = ["fingerprinted-%02d" % number for number in range(40)]
+    task = connection(aicore, name=names, state="present", data=DATA, resource_group="default", concurrency=8)
+    created = run_module(aicore_generic_secret, task, capsys)
+    assert [item["action"] for item in created["secrets"]] == ["created"] * 40
+    assert calls == ["scrypt"]  # the one label every secret got
+    calls[:] = []
+    rerun = run_module(aicore_generic_secret, task, capsys)
+    assert [item["action"] for item in rerun["secrets"]] == ["unchanged"] * 40 and not rerun["changed"]
+    assert calls == ["scrypt"]  # checking the one salt the 40 labels share; no label made for nothing
+
+
+def test_a_hash_asked_ahead_runs_on_its_own_thread_once_and_the_check_then_waits_for_it(monkeypatch):
+    real = _fingerprint._hash
+    go = threading.Event()
+    calls = []
+
+    def held(*args):
+        calls.append(args[0])
+        assert go.wait(10)
+        return real(*args)
+
+    label = legacy_label("pbkdf2-sha256", (600000,))
+    monkeypatch.setattr(_fingerprint, "_hash", held)
+    desired = DesiredSecret(DATA, fingerprint_key=KEY)
+    desired.check_ahead(details_list({LABEL_KEY: label}))  # returns while the hash is held: it runs elsewhere
+    desired.check_ahead(details_list({LABEL_KEY: label}))
+    desired.check_ahead(details_list({LABEL_KEY: "not a label"}))
+    go.set()
+    assert desired.data_matches(details_list({LABEL_KEY: label}))
+    assert calls == ["pbkdf2-sha256"]
+
+
+def test_a_label_made_ahead_is_hidden_before_anyone_gets_it_and_made_once():
+    desired = DesiredSecret(DATA, fingerprint_key=KEY)
+    hidden = []
+    desired.hide_secrets_with(lambda *values: hidden.extend(values))
+    desired.fingerprint.make_label_ahead()
+    label = desired.fingerprint.label_value()
+    desired.fingerprint.make_label_ahead()
+    assert label in hidden and desired.fingerprint.label_value() == label
 
 
 # Both shapes SAP documents

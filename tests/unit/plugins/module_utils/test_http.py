@@ -2,6 +2,8 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The retrying transport: what is retried, how long it waits, and what a final failure says."""
 
+import threading
+
 import pytest
 import requests
 
@@ -152,3 +154,36 @@ def test_a_client_certificate_refusal_says_so_whatever_the_tls_layer_reports(tex
     with pytest.raises(AICoreError) as raised:
         transport(session, RecordedSleep()).send("POST", URL, cert=("c.pem", "k.pem"))
     assert reason in str(raised.value) and "trusts the client certificate" in str(raised.value)
+
+
+# The watchdog that bounds the wait for headers: one thread for every request, no thread per request
+
+def test_the_watchdog_fires_what_is_due_in_order_and_never_what_was_ended():
+    watchdog = _http.Watchdog()
+    fired = []
+    done = threading.Event()
+    ended = watchdog.watch(0.05, lambda: fired.append("ended"))
+    watchdog.watch(0.4, lambda: (fired.append("later"), done.set()))
+    watchdog.watch(0.2, lambda: fired.append("sooner"))
+    watchdog.end(ended)
+    assert done.wait(10)  # generous: the point is that it fires at all
+    assert fired == ["sooner", "later"]
+
+
+def test_requests_start_no_thread_of_their_own(aicore, monkeypatch):
+    started = []
+    real_start = threading.Thread.start
+    here = threading.current_thread()
+
+    def start(thread):
+        if threading.current_thread() is here:  # not the emulator's threads, which serve each connection
+            started.append(thread)
+        return real_start(thread)
+
+    monkeypatch.setattr(threading.Thread, "start", start)
+    configured = settings(api_url=aicore.url, timeout=5)
+    session = _http.new_session(configured, 1)
+    transport = Transport(configured, session)
+    for _request in range(20):
+        assert transport.send("GET", aicore.url + "/v2/admin/secrets").status in (401, 403)  # no token: any answer will do
+    assert all(thread.name == "sap_aicore-watchdog" for thread in started) and len(started) <= 1
