@@ -112,13 +112,13 @@ def test_report_fails_the_task_when_one_name_failed_and_still_reports_every_name
 
 def test_checked_input_for_absent_gives_the_names_once_in_order_and_no_desired_secret():
     with task_module(offline_task(state="absent", name=["b", "a", "b"])) as module:
-        names, work, desired = checked_input(module)
-    assert names == ["b", "a"] and desired is None and callable(work)
+        names, desired = checked_input(module)
+    assert names == ["b", "a"] and desired is None
 
 
 def test_checked_input_for_present_gives_the_desired_secret_with_its_values_to_hide():
     with task_module(offline_task(name="one", data={"token": "value-to-hide"})) as module:
-        names, _work, desired = checked_input(module)
+        names, desired = checked_input(module)
     assert names == ["one"]
     assert "value-to-hide" in set(desired.secret_values())
 
@@ -152,7 +152,7 @@ def team_a(aicore):
 def secrets_of(aicore, check_mode=False, **options):
     """The module, its GenericSecrets over HTTP, and its desired secret, for a task on team-a."""
     with task_module(connection(aicore, resource_group=GROUP, name="s1", **options), check_mode=check_mode) as module:
-        _names, _work, desired = checked_input(module)
+        _names, desired = checked_input(module)
     return module, GenericSecrets(client_for(module)), desired
 
 
