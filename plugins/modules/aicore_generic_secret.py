@@ -155,8 +155,9 @@ attributes:
         V(changed) or V(unchanged). Never any value, and never the fingerprint.
 notes:
   - "A 404 is reported as V(absent) only once the scope is proven real: unless another answer in the scope
-    already succeeded, the module asks once per task for the resource group (C(GET /v2/admin/resourceGroups/<id>)),
-    or at tenant scope for one listing. A resource group that does not exist, or an O(api_url) whose path is not
+    already succeeded, the module asks once per task for the resource group (C(GET /v2/admin/resourceGroups/<id>),
+    and when that answers 404 also for one listing of resource groups, to tell a missing group from a wrong
+    O(api_url)), or at tenant scope for one listing. A resource group that does not exist, or an O(api_url) whose path is not
     AI Core's, fails every affected name with a message that names it. When the token may not read resource groups,
     the names stay V(absent) and the task warns once."
   - "A request is retried after a timeout, a dropped connection or a gateway's 502 or 504, any of which may come

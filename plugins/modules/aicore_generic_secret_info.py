@@ -36,7 +36,8 @@ attributes:
     description: The module only reads; it runs the same in check mode.
 notes:
   - An empty listing, or names that all answer 404, are returned only once the scope is proven real (one request per
-    task, for the resource group or, at tenant scope, one listing). A resource group that does not exist, or an
+    task, for the resource group or, at tenant scope, one listing; a second one, a listing of resource groups,
+    when the group answers 404). A resource group that does not exist, or an
     O(api_url) whose path is not AI Core's, fails the task with a message that names it instead of returning an empty list.
   - The label C(ext.ai.sap.com/ansible-fingerprint), which M(sap_aicore.admin.aicore_generic_secret) keeps, is left
     out of RV(secrets[].labels).

@@ -166,12 +166,12 @@ resource_groups:
         - V(null) when the group does not exist (V(absent), or V(deleted) and waited for), or when it was
           created without O(wait) and so not read again.
       type: str
-      returned: unless refused before any request
+      returned: unless the id failed before the group was read (a refused task, or a failed request)
       sample: PROVISIONED
     labels:
       description: The group's labels after the task (before it, for a deleted group), keys with their C(ext.ai.sap.com/) prefix.
       type: dict
-      returned: unless refused before any request
+      returned: unless the id failed before the group was read (a refused task, or a failed request)
       sample: {"ext.ai.sap.com/owner": "platform-team"}
     secrets:
       description:

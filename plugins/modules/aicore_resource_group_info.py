@@ -57,7 +57,7 @@ EXAMPLES = r"""
 - name: Say how many more groups the tenant may create
   ansible.builtin.debug:
     msg: "{{ tenant.quota.maximum - tenant.quota.used }} more resource groups fit"
-  when: tenant.quota is defined
+  when: tenant.quota is defined and tenant.quota.maximum is not none and tenant.quota.used is not none
 
 - name: The groups of the ML team
   sap_aicore.admin.aicore_resource_group_info:
