@@ -81,7 +81,7 @@ options:
     description:
       - How many times a request is repeated after its first attempt when the answer is
         429, 500, 502, 503 or 504, or when the connection fails or times out. 0 to 10.
-      - Waits grow exponentially with jitter; a C(Retry-After) header is honoured.
+      - Waits grow exponentially with jitter; a C(Retry-After) header is honoured, up to 120 seconds.
         After a 429, all of the task's requests wait out the pause together.
       - Retries and waits end early once the task has made no progress for
         (O(retries) + 1) x (O(timeout) + 120) seconds; see O(timeout).

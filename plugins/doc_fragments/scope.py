@@ -13,6 +13,8 @@ options:
       - With O(tenant_scope=true), only C(*) is allowed; it addresses tenant-wide secrets,
         which AI Core copies into every resource group.
       - When not set, E(AICORE_RESOURCE_GROUP) is used, but only without O(tenant_scope).
+      - An id follows SAP's rule, 3 to 253 characters of letters, digits, C(.) and C(-), starting and ending
+        with a letter or digit (so V(team_a), V(ab) and V(x-) are refused before any request).
     type: str
   tenant_scope:
     description:
