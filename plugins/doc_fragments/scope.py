@@ -28,3 +28,17 @@ notes:
     Any other combination, or none, is refused before a request is sent: AI Core does not
     document a default."
 """
+
+    # For modules that address no scope: they take the scope options a group default may set, and ignore them.
+    IGNORED = r"""
+options:
+  resource_group:
+    description:
+      - Ignored; this module addresses no scope.
+      - Accepted so that C(module_defaults) for C(group/sap_aicore.admin.aicore) can set it for the modules that manage secrets.
+    type: raw
+  tenant_scope:
+    description:
+      - Ignored, like O(resource_group).
+    type: raw
+"""

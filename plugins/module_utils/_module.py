@@ -42,6 +42,12 @@ SCOPE_OPTIONS = dict(
     resource_group=dict(type="str"),
     tenant_scope=dict(type="bool", default=False),
 )
+# For modules that address no scope (scope.IGNORED): accepted and ignored, because module_defaults for
+# group/sap_aicore.admin.aicore commonly set them for the modules that do. Of any type, since nothing reads them.
+IGNORED_SCOPE_OPTIONS = dict(
+    resource_group=dict(type="raw"),
+    tenant_scope=dict(type="raw"),
+)
 
 MAX_RETRIES = 10
 MAX_TIMEOUT = 3600
@@ -66,8 +72,7 @@ def argument_spec(module_options, scoped=True, token_option=True):
     spec = dict(CONNECTION_OPTIONS)
     if not token_option:
         del spec["token"]
-    if scoped:
-        spec.update(SCOPE_OPTIONS)
+    spec.update(SCOPE_OPTIONS if scoped else IGNORED_SCOPE_OPTIONS)
     spec.update(module_options)
     return spec
 

@@ -73,6 +73,7 @@ extends_documentation_fragment:
   - sap_aicore.admin.connection
   - sap_aicore.admin.connection.TOKEN
   - sap_aicore.admin.attributes
+  - sap_aicore.admin.scope.IGNORED
 attributes:
   check_mode:
     support: full
@@ -93,7 +94,7 @@ notes:
   - "A tenant holds a limited number of resource groups (50 in SAP's service plan documentation); a create past
     the limit fails with AI Core's answer. M(sap_aicore.admin.aicore_resource_group_info) returns the quota."
 author:
-  - sap_aicore.admin maintainers (@sap-aicore)
+  - sap_aicore.admin contributors (!UNKNOWN)
 """
 
 EXAMPLES = r"""

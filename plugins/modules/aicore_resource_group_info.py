@@ -34,6 +34,7 @@ extends_documentation_fragment:
   - sap_aicore.admin.connection
   - sap_aicore.admin.connection.TOKEN
   - sap_aicore.admin.attributes
+  - sap_aicore.admin.scope.IGNORED
   - sap_aicore.admin.attributes.READ_ONLY
 attributes:
   check_mode:
@@ -45,7 +46,7 @@ notes:
   - Names that all answer 404 are returned as an empty list only once the API path is proven real (one listing
     request per task); an O(api_url) whose path is not AI Core's fails the task instead.
 author:
-  - sap_aicore.admin maintainers (@sap-aicore)
+  - sap_aicore.admin contributors (!UNKNOWN)
 """
 
 EXAMPLES = r"""

@@ -19,15 +19,6 @@ description:
     their scope and concurrency options and ignores them. It takes no O(sap_aicore.admin.aicore_generic_secret#module:token),
     and a group default that sets one is refused as an unsupported parameter, so fetch the token before that block.
 options:
-  resource_group:
-    description:
-      - Ignored; a token is not bound to a resource group.
-      - Accepted so that C(module_defaults) for the action group can set it for the other modules.
-    type: raw
-  tenant_scope:
-    description:
-      - Ignored, like O(resource_group).
-    type: raw
   concurrency:
     description:
       - Ignored; the module sends one request.
@@ -36,6 +27,7 @@ options:
 extends_documentation_fragment:
   - sap_aicore.admin.connection
   - sap_aicore.admin.attributes
+  - sap_aicore.admin.scope.IGNORED
   - sap_aicore.admin.attributes.READ_ONLY
 attributes:
   check_mode:
@@ -109,11 +101,9 @@ def expiry(expires_in, now=None):
     return (now + datetime.timedelta(seconds=expires_in)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-# Accepted and ignored: module_defaults for group/sap_aicore.admin.aicore commonly set them for the modules
-# that address secrets. Of any type, since nothing reads them.
+# Accepted and ignored, as the scope options are (doc fragment scope.IGNORED): module_defaults for
+# group/sap_aicore.admin.aicore commonly set it for the other modules. Of any type, since nothing reads it.
 IGNORED_GROUP_OPTIONS = dict(
-    resource_group=dict(type="raw"),
-    tenant_scope=dict(type="raw"),
     concurrency=dict(type="raw"),
 )
 

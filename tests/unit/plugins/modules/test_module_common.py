@@ -72,7 +72,9 @@ def test_argument_spec_merges_the_shared_options_into_the_module_own():
     assert set(spec) == set(CONNECTION_OPTIONS) | set(SCOPE_OPTIONS) | {"name"}
     assert spec["client_secret"]["no_log"] is True and spec["service_key"]["no_log"] is True
     unscoped = argument_spec(OWN_OPTIONS, scoped=False, token_option=False)
-    assert "token" not in unscoped and "resource_group" not in unscoped and "api_url" in unscoped
+    assert "token" not in unscoped and "api_url" in unscoped
+    # a module that addresses no scope still takes the scope options a group default may set, of any type
+    assert unscoped["resource_group"] == {"type": "raw"} and unscoped["tenant_scope"] == {"type": "raw"}
     assert "token" in CONNECTION_OPTIONS  # the module's copy was changed, not the shared one
 
 
