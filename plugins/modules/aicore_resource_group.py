@@ -270,8 +270,9 @@ def settled(outcome, details):
 def waited(groups, outcomes, state, deadline, concurrency):
     """The outcomes once AI Core has finished each group that is still being created or deleted."""
     if state == "present":
-        pending = [group_id for group_id, outcome in outcomes if outcome.action in ("created", "updated", "unchanged")
-                   and outcome.fields["status"] in (None, PROVISIONING)]
+        still_provisioning = (None, PROVISIONING)
+        pending = [group_id for group_id, outcome in outcomes
+                   if outcome.action in ("created", "updated", "unchanged") and outcome.fields["status"] in still_provisioning]
     else:
         pending = [group_id for group_id, outcome in outcomes if outcome.action == "deleted"]
 

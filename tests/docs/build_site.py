@@ -115,6 +115,7 @@ def prepare_collection():
     if not (INSTALLED / 'MANIFEST.json').is_file():
         raise SystemExit(f'{INSTALLED.relative_to(ROOT)} is not installed: run `make install` first')
     shutil.copytree(INSTALLED, COPY, ignore=shutil.ignore_patterns('.git', 'output', '__pycache__'))
+    drop_repository_without_url(COPY)
     docsite = COPY / 'docs/docsite'
     rst_dir = docsite / 'rst'
     rst_dir.mkdir(parents=True, exist_ok=True)
@@ -146,6 +147,16 @@ def repository_url(collection):
     galaxy = json.loads((collection / 'MANIFEST.json').read_text(encoding='utf-8'))['collection_info']
     repo = (galaxy.get('repository') or '').rstrip('/')
     return repo if repo.startswith('https://') else None
+
+
+def drop_repository_without_url(collection):
+    """Leave galaxy.yml's words about the repository (Galaxy requires the field) out of the site's copy: antsibull-docs
+    would make them a "Repository" link that leads nowhere. The site says how to install instead (install_command)."""
+    manifest_path = collection / 'MANIFEST.json'
+    manifest = json.loads(manifest_path.read_text(encoding='utf-8'))
+    if repository_url(collection) is None and manifest['collection_info'].get('repository'):
+        manifest['collection_info']['repository'] = None
+        manifest_path.write_text(json.dumps(manifest, indent=4), encoding='utf-8')
 
 
 def topbar_links(collection):
