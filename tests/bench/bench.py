@@ -190,10 +190,10 @@ def report(results, sizes, large):
         for count in sizes:
             uri, loop, listed = (times["%s/%d" % (approach, count)] for approach in APPROACHES)
             lines.append("| %d | %.2f | %.2f | %.2f | %.1fx faster | %.2fx the time |" % (count, uri, loop, listed, uri / listed, loop / uri))
+    samples = ", ".join("%.2f" % sample for sample in results["one_module_task_samples"])
     notes.append("Empty playbook: %.2f s; a playbook with one `ansible.builtin.ping` task: %.2f s, the least of %s. Latency %.0f ms "
-                 "per request, concurrency %d." % (results["empty"], results["one_module_task"],
-                                                  ", ".join("%.2f" % sample for sample in results["one_module_task_samples"]),
-                                                  results["latency"] * 1000, results["concurrency"]))
+                 "per request, concurrency %d." % (results["empty"], results["one_module_task"], samples,
+                                                   results["latency"] * 1000, results["concurrency"]))
     if large and "module-list/%d" % large in times:
         floor = results["one_module_task"] + large * results["latency"] / results["concurrency"]
         measured = times["module-list/%d" % large]
@@ -221,8 +221,8 @@ def one_task_table(results):
             continue
         floor = floor_seconds(results, case)
         with_charset, without = measured["charset"][case], measured["no-charset"][case]
-        lines.append("| %s | %d | %.2f | %.2f | %.2fx | %.2f | %.2fx |" % (ONE_TASK_WORDS[case], results["n"] * per_name, floor,
-                                                                          with_charset, with_charset / floor, without, without / floor))
+        row = (ONE_TASK_WORDS[case], results["n"] * per_name, floor, with_charset, with_charset / floor, without, without / floor)
+        lines.append("| %s | %d | %.2f | %.2f | %.2fx | %.2f | %.2fx |" % row)
     return lines
 
 

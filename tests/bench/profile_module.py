@@ -44,7 +44,7 @@ def emulator_process(latency):
     process = subprocess.Popen([sys.executable, os.path.join(ROOT, "tests", "emulator", "serve.py"), "--ready-file", ready,
                                 "--latency", str(latency)], cwd=os.path.join(ROOT, "tests", "emulator"))
     try:
-        for _ in range(200):
+        for _attempt in range(200):
             if os.path.exists(ready):
                 break
             time.sleep(0.05)

@@ -331,7 +331,7 @@ def test_guide_page_renders_the_markdown(guide, load):
     body = re.sub(r'^(```|~~~).*?^\1', '', source, flags=re.M | re.S)  # headings outside code blocks
     title = re.search(r'^# (.+)$', body, re.M).group(1)
     assert next(main.iter('h1')).heading() == title.replace('`', '')
-    shown = [h.heading().replace('\u2019', "'") for h in main.iter('h2')]  # Sphinx's smart quotes turn ' into ’
+    shown = [h.heading().replace('\u2019', "'") for h in main.iter('h2')]  # Sphinx's smart quotes turn ' into U+2019
     expected = [h.replace('`', '').strip() for h in re.findall(r'^## (.+)$', body, re.M)]
     assert shown == expected
     fences = len(re.findall(r'^\s*(?:```|~~~)\S*\s*$', source, re.M)) // 2
