@@ -16,7 +16,8 @@ its successor exists.
 
 from ansible_collections.sap_aicore.admin.plugins.module_utils._desired import labels_of, normalize_labels
 from ansible_collections.sap_aicore.admin.plugins.module_utils._errors import AICoreError
-from ansible_collections.sap_aicore.admin.plugins.module_utils._outcomes import FAILED, Outcome, run_items
+from ansible_collections.sap_aicore.admin.plugins.module_utils._module import finish_run
+from ansible_collections.sap_aicore.admin.plugins.module_utils._outcomes import FAILED, Outcome, fail_every, run_items
 from ansible_collections.sap_aicore.admin.plugins.module_utils._validation import InputError, shorten, type_word
 
 SELECTOR_OPTION = "exclusive_selector"
@@ -128,3 +129,27 @@ def deletions_after(kind, converged, to_delete, delete, concurrency):
         return [(name, Outcome.failed(reason)) for name, _details in to_delete]
     details_of = dict(to_delete)
     return run_items(kind, [name for name, _details in to_delete], lambda name: delete(name, details_of[name]), concurrency)
+
+
+def run_declared_set(module, client, kind, declared, steps, concurrency):
+    """A task with ``exclusive``, for any kind: list the scope once, stop before any write when the
+    cap is exceeded, converge the declared items, then delete the managed undeclared ones.
+
+    ``steps`` holds the kind's parts: ``items`` (the declared ids, in the task's order), ``listed``
+    (what the listing covers, in words), ``list_all()``, ``name_of(details)``, ``converge()`` (the
+    declared items' ``[(item, Outcome)]``) and ``prune(name, details)`` (delete one undeclared
+    object, in check mode only say so). Returns ``(outcomes of the declared items, outcomes of the
+    deletions, unmanaged names)``; a failed listing or an exceeded cap ends the task.
+    """
+    try:
+        listing = steps["list_all"]()
+    except AICoreError as error:
+        finish_run(module, client)
+        fail_every(module, kind, steps["items"], msg="exclusive: listing %s failed, nothing was changed: %s" % (steps["listed"], error))
+    to_delete, unmanaged = declared.sort_out(listing, steps["name_of"])
+    refusal = declared.refusal(to_delete, kind.noun + "s")
+    if refusal:
+        finish_run(module, client)
+        fail_every(module, kind, steps["items"], msg=refusal, would_delete=[name for name, _details in to_delete], unmanaged=unmanaged)
+    converged = steps["converge"]()
+    return converged, deletions_after(kind, converged, to_delete, steps["prune"], concurrency), unmanaged

@@ -12,6 +12,7 @@ import re
 
 from urllib.parse import parse_qs, quote, urlsplit
 
+from ansible_collections.sap_aicore.admin.plugins.module_utils._desired import labels_of
 from ansible_collections.sap_aicore.admin.plugins.module_utils._errors import AICoreError
 from ansible_collections.sap_aicore.admin.plugins.module_utils._scope import RESOURCE_GROUP_HEADER, check_resource_group_id
 from ansible_collections.sap_aicore.admin.plugins.module_utils._secrets import GenericSecrets
@@ -19,6 +20,10 @@ from ansible_collections.sap_aicore.admin.plugins.module_utils._secrets import G
 COLLECTION = "/admin/resourceGroups"
 QUOTA = "/admin/resourceQuota/resourceGroups"
 DEFAULT_GROUP = "default"
+# The collection's mark on the groups it writes: only a group carrying it is ever deleted by a declared
+# set (exclusive). A label, since a group has nothing else to carry it; its value names no secret.
+MANAGED_LABEL = "ext.ai.sap.com/managed-by"
+MANAGED_VALUE = "sap_aicore.admin"
 ACCEPTED = (200, 201, 202)  # SAP documents 202; an answer that says done at once is as good
 NOT_FOUND = 404
 # The reference names no answer for a duplicate id or a full tenant: 409 and 400 are both plausible.
@@ -127,6 +132,21 @@ class ResourceGroups:
         document = reply.json()
         quota = {"maximum": _number_at(document, "quota", "maxCount"), "used": _number_at(document, "usage", "count")}
         return quota if any(value is not None for value in quota.values()) else None
+
+
+def marked(labels):
+    """The labels to write on a group: the given ones with the collection's managed mark."""
+    return dict(labels, **{MANAGED_LABEL: MANAGED_VALUE})
+
+
+def unmarked(labels):
+    """The labels a user declares and sees: all but the managed mark."""
+    return {key: value for key, value in labels.items() if key != MANAGED_LABEL}
+
+
+def managed_by_collection(details):
+    """Whether the group carries the collection's managed mark (so a declared set may delete it)."""
+    return labels_of(details).get(MANAGED_LABEL) == MANAGED_VALUE
 
 
 def label_list(labels):

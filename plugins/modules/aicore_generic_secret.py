@@ -327,7 +327,7 @@ msg:
 
 from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.sap_aicore.admin.plugins.module_utils._declared import DeclaredSet, Selector, check_max_deletions, check_name_prefix, deletions_after
+from ansible_collections.sap_aicore.admin.plugins.module_utils._declared import DeclaredSet, Selector, check_max_deletions, check_name_prefix, run_declared_set
 from ansible_collections.sap_aicore.admin.plugins.module_utils._desired import DesiredSecret, visible_labels, written_by_collection
 from ansible_collections.sap_aicore.admin.plugins.module_utils._errors import AICoreError
 from ansible_collections.sap_aicore.admin.plugins.module_utils._module import aicore_module, finish_run
@@ -468,25 +468,6 @@ def checked_declared_set(module, names):
     return DeclaredSet(names, selector, params["max_deletions"], written_by_collection)
 
 
-def run_declared_set(module, client, secrets, names, declared, converge):
-    """exclusive: list the scope once, stop before any write when the cap is exceeded, converge the
-    declared names, then delete the managed undeclared ones. Returns the outcomes and the extra result keys."""
-    concurrency = module.params["concurrency"]
-    try:
-        listing = secrets.list_all()
-    except AICoreError as error:
-        finish_run(module, client)
-        fail_every(module, KIND, names, msg="exclusive: listing the secrets of %s failed, nothing was changed: %s" % (client.scope, error))
-    to_delete, unmanaged = declared.sort_out(listing, lambda details: details["name"])
-    refusal = declared.refusal(to_delete, KIND.result_key)
-    if refusal:
-        finish_run(module, client)
-        fail_every(module, KIND, names, msg=refusal, would_delete=[name for name, _details in to_delete], unmanaged=unmanaged)
-    converged = converge()
-    pruned = deletions_after(KIND, converged, to_delete, lambda name, details: prune(secrets, name, details, module.check_mode), concurrency)
-    return converged + pruned, unmanaged
-
-
 def main():
     module = aicore_module(MODULE_OPTIONS, supports_check_mode=True, required_if=[("state", "present", ["data"])])
     names, desired = checked_input(module)
@@ -500,7 +481,11 @@ def main():
         finish_run(module, client)
         report(module, KIND, outcomes, client.scope)
         return
-    outcomes, unmanaged = run_declared_set(module, client, secrets, names, declared, lambda: work_on(module, secrets, names, desired))
+    converged, pruned, unmanaged = run_declared_set(module, client, KIND, declared, dict(
+        items=names, listed="the secrets of %s" % client.scope, list_all=secrets.list_all, name_of=lambda details: details["name"],
+        converge=lambda: work_on(module, secrets, names, desired),
+        prune=lambda name, details: prune(secrets, name, details, module.check_mode)), module.params["concurrency"])
+    outcomes = converged + pruned
     finish_run(module, client)
     note = "%s left alone: not written by this collection" % KIND.counted(len(unmanaged)) if unmanaged else None
     report(module, KIND, outcomes, client.scope, more={"unmanaged": unmanaged}, note=note)

@@ -37,6 +37,7 @@ options:
         and use letters, digits, C(-), C(_) and C(.), starting and ending with a letter or digit;
         values are 1 to 5000 characters.
       - When omitted, the labels of an existing group are left as they are.
+      - The key C(ext.ai.sap.com/managed-by) is refused: it is the managed mark the module sets itself (see O(exclusive)).
     type: raw
   purge_labels:
     description:
@@ -61,6 +62,7 @@ options:
   force:
     description:
       - With O(state=absent), delete a group that still holds generic secrets, and the secrets with it.
+        With O(exclusive), the same for each managed group the declared set deletes.
       - Without it, such a group is refused and its entry names the secrets in RV(resource_groups[].secrets).
     type: bool
     default: false
@@ -69,6 +71,51 @@ options:
       - How many ids are worked on (and waited for) at once, 1 to 32.
     type: int
     default: 8
+  exclusive:
+    description:
+      - Make the tenant hold exactly the declared resource groups, as far as this collection manages them. With V(true),
+        the ids of O(id) are the declared set. They are converged as usual (and, with O(wait), provisioned); then every
+        group of the tenant that is not declared, is covered by O(exclusive_selector), and carries the managed mark is deleted.
+      - "The managed mark is the label C(ext.ai.sap.com/managed-by: sap_aicore.admin). The module sets it on every group it
+        creates or relabels, whatever O(purge_labels), and keeps it out of RV(resource_groups[].labels) and the diff.
+        A group made by another tool carries it only once this module changed its labels; a group whose labels are
+        already as declared is not written, so it stays unmanaged."
+      - Groups without the mark are never touched; their ids are returned in RV(unmanaged). The group V(default) is
+        never part of a declared set, marked or not.
+      - A managed group that still holds generic secrets is deleted only with O(force), as with O(state=absent);
+        without it, its entry fails naming the secrets.
+      - Which groups are undeclared is decided from one listing taken before any write. When more than
+        O(max_deletions) would be deleted, the task fails before its first write, naming them in RV(would_delete).
+        When any declared id fails, nothing is deleted; the deletions are then reported as V(failed) saying so.
+      - Only with O(state=present) and O(id) given as a list (a list of one is fine); a single string is refused,
+        so that a task meant for one group never deletes the others.
+    type: bool
+    default: false
+  exclusive_selector:
+    description:
+      - With O(exclusive), the part of the tenant the declared set covers, so that several teams can each declare
+        their own groups. Undeclared groups outside it are neither deleted nor reported. Without it, the set covers
+        every group but V(default).
+      - Refused without O(exclusive), and when it holds no condition.
+    type: dict
+    suboptions:
+      name_prefix:
+        description:
+          - Only groups whose id starts with this text. A plain prefix, not a pattern, of the characters of group ids.
+        type: str
+      labels:
+        description:
+          - Only groups that carry every one of these labels with exactly these values. Keys get the
+            C(ext.ai.sap.com/) prefix when it is missing and follow the rules of O(labels).
+          - Give the declared groups the same labels (through O(labels)), or they fall outside their own set.
+        type: raw
+  max_deletions:
+    description:
+      - With O(exclusive), the most groups one task may delete. When more would be deleted, nothing is written
+        and the task fails naming them; raise it on purpose when a large removal is meant. V(0) makes the task
+        fail whenever anything would be deleted, a way to review first.
+    type: int
+    default: 10
 extends_documentation_fragment:
   - sap_aicore.admin.connection
   - sap_aicore.admin.connection.TOKEN
@@ -81,12 +128,15 @@ attributes:
       - Only reads each group and reports what would be created, relabelled or deleted; nothing is written
         and nothing is waited for.
       - With O(state=absent), the secrets each group holds are listed, so the result shows what would go with it.
+      - With O(exclusive), every group that would be deleted is reported as V(deleted), and in the diff.
   diff_mode:
     support: full
     description: Each id as V(present) with its labels, or V(absent), before and after.
 notes:
   - Resource groups belong to the whole tenant; the module sends no scope headers and has no O(ignore:resource_group) option.
-  - The group V(default) cannot be deleted; O(state=absent) with it is refused before any request.
+  - The group V(default) cannot be deleted; O(state=absent) with it is refused before any request, and O(exclusive) leaves it out.
+  - "O(exclusive) relies on the managed mark: removing the label C(ext.ai.sap.com/managed-by) from a group by hand takes it
+    out of every declared set."
   - "A label change sends the group's whole label list (C(PATCH /v2/admin/resourceGroups/<id>)), which replaces
     the labels it had."
   - "A 404 is reported as V(absent) only once the API path is proven real: unless another answer already succeeded,
@@ -124,6 +174,17 @@ EXAMPLES = r"""
     service_key: /etc/aicore/service-key.json
   register: removed
 
+- name: Make the tenant hold exactly team ml's groups (managed ml- groups not listed are deleted)
+  sap_aicore.admin.aicore_resource_group:
+    id: [ml-train, ml-serve]
+    labels:
+      team: ml
+    exclusive: true
+    exclusive_selector:
+      name_prefix: ml-
+    max_deletions: 3
+    service_key: /etc/aicore/service-key.json
+
 - name: Credentials once for the play, with the rest of the collection
   module_defaults:
     group/sap_aicore.admin.aicore:
@@ -158,6 +219,9 @@ resource_groups:
         - What happened, or in check mode what would have happened.
         - V(created), V(updated) (its labels changed) or V(unchanged) with O(state=present); V(deleted) or
           V(absent) (there was nothing to delete) with O(state=absent); V(failed) in either.
+        - With O(exclusive), the declared ids come first, then each managed undeclared group as V(deleted)
+          (V(absent) when another writer deleted it first; V(failed) when it holds secrets and O(force) is off,
+          or when not deleted because a declared id failed).
       type: str
       returned: always
       sample: created
@@ -186,6 +250,20 @@ resource_groups:
       type: str
       returned: when RV(resource_groups[].action=failed)
       sample: "resource group ci-run-7 ended in status ERROR: quota of nodes exceeded"
+unmanaged:
+  description:
+    - With O(exclusive), the undeclared groups covered by O(exclusive_selector) that do not carry the managed mark,
+      sorted by id. They were left alone.
+  returned: with O(exclusive), also when the task fails for O(max_deletions)
+  type: list
+  elements: str
+  sample: [legacy-team, hand-made]
+would_delete:
+  description: The managed undeclared groups a task refused to delete because there were more than O(max_deletions), sorted by id.
+  returned: when O(exclusive) stopped the task for O(max_deletions)
+  type: list
+  elements: str
+  sample: [ml-old-1, ml-old-2]
 msg:
   description: A summary of what was done.
   returned: always
@@ -193,11 +271,15 @@ msg:
   sample: "created 5 (5 resource groups)"
 """
 
+import re
+
+from ansible_collections.sap_aicore.admin.plugins.module_utils._declared import DeclaredSet, Selector, check_max_deletions, check_name_prefix, run_declared_set
 from ansible_collections.sap_aicore.admin.plugins.module_utils._desired import labels_of, normalize_labels
 from ansible_collections.sap_aicore.admin.plugins.module_utils._errors import AICoreError
 from ansible_collections.sap_aicore.admin.plugins.module_utils._module import aicore_module, finish_run
 from ansible_collections.sap_aicore.admin.plugins.module_utils._outcomes import Kind, Outcome, fail_every, given_items, report, run_items, start_run
-from ansible_collections.sap_aicore.admin.plugins.module_utils._resource_groups import DEFAULT_GROUP, ResourceGroups
+from ansible_collections.sap_aicore.admin.plugins.module_utils._resource_groups import (DEFAULT_GROUP, MANAGED_LABEL, ResourceGroups, managed_by_collection,
+                                                                                      marked, unmarked)
 from ansible_collections.sap_aicore.admin.plugins.module_utils._scope import resource_group_ids
 from ansible_collections.sap_aicore.admin.plugins.module_utils._validation import InputError, check_concurrency
 from ansible_collections.sap_aicore.admin.plugins.module_utils._waiting import Deadline, check_wait_timeout, wait_all
@@ -211,27 +293,32 @@ MODULE_OPTIONS = dict(
     wait_timeout=dict(type="int", default=600),
     force=dict(type="bool", default=False),
     concurrency=dict(type="int", default=8),
+    exclusive=dict(type="bool", default=False),
+    exclusive_selector=dict(type="dict", options=dict(name_prefix=dict(type="str"), labels=dict(type="raw"))),
+    max_deletions=dict(type="int", default=10),
 )
 KIND = Kind("resource group", "resource_groups", "id")
 PROVISIONING = "PROVISIONING"
 ERROR = "ERROR"
 SHOWN_SECRETS = 5  # secret names quoted in a refusal; the entry lists them all
+# The start of a group id, for exclusive_selector.name_prefix: the id's characters, starting with a letter or digit.
+GROUP_ID_PREFIX = re.compile(r"[a-zA-Z0-9][a-zA-Z0-9.-]{0,252}")
 
 
 def ensure(groups, group_id, labels, purge, check_mode):
     """state=present for one id: create the group, or give it the labels asked for."""
     current = groups.get(group_id, prove_404=check_mode)  # outside check mode, the create proves the API path
-    if current is None and (check_mode or groups.create(group_id, labels or {}) == "created"):
+    if current is None and (check_mode or groups.create(group_id, marked(labels or {})) == "created"):
         return Outcome("created", {"state": "absent"}, view(labels or {}), {"status": None, "labels": labels or {}})
     if current is None:  # another writer created it between our read and our create
         current = groups.get(group_id)
     if current is None:
         raise AICoreError("creating resource group %s answered that it exists, but it cannot be read" % group_id)
-    had = labels_of(current)
+    had = unmarked(labels_of(current))
     wanted = had if labels is None else dict(labels) if purge else {**had, **labels}
     action = "unchanged" if wanted == had else "updated"
     if action == "updated" and not check_mode:
-        groups.set_labels(group_id, wanted)
+        groups.set_labels(group_id, marked(wanted))  # every write marks the group, purge or not
     return settled(Outcome(action, view(had), view(wanted), {"status": current.get("status"), "labels": wanted}), current)
 
 
@@ -241,7 +328,7 @@ def remove(groups, group_id, force, check_mode):
     if current is None:
         return Outcome("absent", {"state": "absent"}, {"state": "absent"}, {"status": None, "labels": {}})
     held = groups.secret_names(group_id)
-    fields = {"status": current.get("status"), "labels": labels_of(current), "secrets": held}
+    fields = {"status": current.get("status"), "labels": unmarked(labels_of(current)), "secrets": held}
     if held and not force:
         shown = ", ".join(held[:SHOWN_SECRETS]) + (" and %d more" % (len(held) - SHOWN_SECRETS) if len(held) > SHOWN_SECRETS else "")
         return Outcome.failed(AICoreError(
@@ -303,7 +390,7 @@ def after_wait(outcome, final, state, last_seen=None):
     (with ``last_seen``, the details it was last read with, when the wait timed out)."""
     if isinstance(final, AICoreError):
         if last_seen is not None:
-            outcome.fields.update(status=last_seen.get("status"), labels=labels_of(last_seen))
+            outcome.fields.update(status=last_seen.get("status"), labels=unmarked(labels_of(last_seen)))
         return Outcome.failed(final, outcome.fields, wrote=outcome.changed)
     if state == "absent":
         outcome.fields["status"] = None
@@ -324,22 +411,64 @@ def checked_input(module):
                 raise InputError("id: the resource group %r cannot be deleted: every tenant has it, and AI Core keeps it" % DEFAULT_GROUP)
             return ids, lambda groups, group_id: remove(groups, group_id, params["force"], module.check_mode)
         labels = normalize_labels(params["labels"])
+        if labels and MANAGED_LABEL in labels:
+            raise InputError("labels: %s is the collection's managed mark, which the module sets on every group it writes; "
+                             "leave it out" % MANAGED_LABEL)
     except InputError as error:
         fail_every(module, KIND, ids, msg=str(error))
     return ids, lambda groups, group_id: ensure(groups, group_id, labels, params["purge_labels"], module.check_mode)
 
 
+def checked_declared_set(module, ids):
+    """The declared set of a task with exclusive (None without), checked before any request."""
+    params = module.params
+    try:
+        if not params["exclusive"]:
+            if params["exclusive_selector"] is not None:
+                raise InputError("exclusive_selector: only applies with exclusive=true; set exclusive or leave the selector out")
+            return None
+        if params["state"] != "present":
+            raise InputError("exclusive: only with state=present (the declared groups are written, the undeclared managed ones deleted)")
+        if not isinstance(params["id"], list):
+            raise InputError("exclusive: give id as a list of every declared resource group; a single string is refused, so that a task "
+                             "meant for one group never deletes the tenant's others")
+        check_max_deletions(params["max_deletions"])
+        selector = Selector.from_option(params["exclusive_selector"],
+                                        check_name_prefix(GROUP_ID_PREFIX, "letters, digits, '.' and '-', starting with a letter or digit"))
+    except InputError as error:
+        fail_every(module, KIND, ids, msg=str(error))
+    return DeclaredSet(ids, selector, params["max_deletions"], managed_by_collection)
+
+
 def main():
     module = aicore_module(MODULE_OPTIONS, scoped=False, supports_check_mode=True)
     ids, work = checked_input(module)
+    declared = checked_declared_set(module, ids)
     params = module.params
     client = start_run(module, KIND, ids, params["concurrency"], scoped=False)
     groups = ResourceGroups(client)
-    outcomes = run_items(KIND, ids, lambda group_id: work(groups, group_id), params["concurrency"])
-    if params["wait"] and not module.check_mode:
-        outcomes = waited(groups, outcomes, params["state"], Deadline(params["wait_timeout"]), params["concurrency"])
+    waits = params["wait"] and not module.check_mode
+    deadline = Deadline(params["wait_timeout"])  # one for the task: the declared groups and the deletions together
+
+    def converge():
+        outcomes = run_items(KIND, ids, lambda group_id: work(groups, group_id), params["concurrency"])
+        return waited(groups, outcomes, params["state"], deadline, params["concurrency"]) if waits else outcomes
+
+    if declared is None:
+        outcomes = converge()
+        finish_run(module, client)
+        report(module, KIND, outcomes)
+        return
+    # The declared groups are provisioned (with wait) before any undeclared one is deleted.
+    converged, pruned, unmanaged = run_declared_set(module, client, KIND, declared, dict(
+        items=ids, listed="the resource groups", converge=converge, name_of=lambda details: details["resourceGroupId"],
+        list_all=lambda: [group for group in groups.list_all() if group["resourceGroupId"] != DEFAULT_GROUP],  # never in a set
+        prune=lambda group_id, _details: remove(groups, group_id, params["force"], module.check_mode)), params["concurrency"])
+    if waits:
+        pruned = waited(groups, pruned, "absent", deadline, params["concurrency"])
     finish_run(module, client)
-    report(module, KIND, outcomes)
+    note = "%s left alone: not marked as managed by this collection" % KIND.counted(len(unmanaged)) if unmanaged else None
+    report(module, KIND, converged + pruned, more={"unmanaged": unmanaged}, note=note)
 
 
 if __name__ == "__main__":
