@@ -37,7 +37,7 @@ options:
         and use letters, digits, C(-), C(_) and C(.), starting and ending with a letter or digit;
         values are 1 to 5000 characters.
       - When omitted, the labels of an existing group are left as they are.
-      - The key C(ext.ai.sap.com/managed-by) is refused: it is the managed mark the module sets itself (see O(exclusive)).
+      - "The key C(ext.ai.sap.com/managed-by) is refused: it is the managed mark the module sets itself (see O(exclusive))."
     type: raw
   purge_labels:
     description:
@@ -278,8 +278,8 @@ from ansible_collections.sap_aicore.admin.plugins.module_utils._desired import l
 from ansible_collections.sap_aicore.admin.plugins.module_utils._errors import AICoreError
 from ansible_collections.sap_aicore.admin.plugins.module_utils._module import aicore_module, finish_run
 from ansible_collections.sap_aicore.admin.plugins.module_utils._outcomes import Kind, Outcome, fail_every, given_items, report, run_items, start_run
-from ansible_collections.sap_aicore.admin.plugins.module_utils._resource_groups import (DEFAULT_GROUP, MANAGED_LABEL, ResourceGroups, managed_by_collection,
-                                                                                      marked, unmarked)
+from ansible_collections.sap_aicore.admin.plugins.module_utils._resource_groups import (
+    DEFAULT_GROUP, MANAGED_LABEL, ResourceGroups, managed_by_collection, marked, unmarked)
 from ansible_collections.sap_aicore.admin.plugins.module_utils._scope import resource_group_ids
 from ansible_collections.sap_aicore.admin.plugins.module_utils._validation import InputError, check_concurrency
 from ansible_collections.sap_aicore.admin.plugins.module_utils._waiting import Deadline, check_wait_timeout, wait_all
