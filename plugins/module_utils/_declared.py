@@ -100,6 +100,30 @@ class DeclaredSet:
                 % (len(names), noun_plural, self.max_deletions, shown))
 
 
+def checked_declared_set(module, kind, items, is_managed, check_prefix):
+    """The declared set of a task with ``exclusive`` (None without), checked before any request; a refusal
+    fails every item. ``is_managed(details)`` tells the items this collection wrote; ``check_prefix`` checks
+    ``exclusive_selector.name_prefix`` (see ``check_name_prefix``)."""
+    params = module.params
+    option = kind.id_key
+    try:
+        if not params["exclusive"]:
+            if params["exclusive_selector"] is not None:
+                raise InputError("exclusive_selector: only applies with exclusive=true; set exclusive or leave the selector out")
+            return None
+        if params["state"] != "present":
+            raise InputError("exclusive: only with state=present (the declared %ss are written, the undeclared managed ones deleted)"
+                             % kind.noun)
+        if not isinstance(params[option], list):
+            raise InputError("exclusive: give %s as a list of every declared %s; a single string is refused, so that a task "
+                             "meant for one %s never deletes the others" % (option, kind.noun, kind.noun))
+        check_max_deletions(params["max_deletions"])
+        selector = Selector.from_option(params["exclusive_selector"], check_prefix)
+    except InputError as error:
+        fail_every(module, kind, items, msg=str(error))
+    return DeclaredSet(items, selector, params["max_deletions"], is_managed)
+
+
 def check_max_deletions(value):
     if value < 0:
         raise InputError("max_deletions: must be 0 or more, got %d" % value)

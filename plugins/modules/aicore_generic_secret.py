@@ -327,7 +327,7 @@ msg:
 
 from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.sap_aicore.admin.plugins.module_utils._declared import DeclaredSet, Selector, check_max_deletions, check_name_prefix, run_declared_set
+from ansible_collections.sap_aicore.admin.plugins.module_utils._declared import check_name_prefix, checked_declared_set, run_declared_set
 from ansible_collections.sap_aicore.admin.plugins.module_utils._desired import DesiredSecret, visible_labels, written_by_collection
 from ansible_collections.sap_aicore.admin.plugins.module_utils._errors import AICoreError
 from ansible_collections.sap_aicore.admin.plugins.module_utils._module import aicore_module, finish_run
@@ -447,31 +447,11 @@ def prune(secrets, name, details, check_mode):
     return Outcome(action, before, {"state": "absent"})
 
 
-def checked_declared_set(module, names):
-    """The declared set of a task with exclusive (None without), checked before any request."""
-    params = module.params
-    try:
-        if not params["exclusive"]:
-            if params["exclusive_selector"] is not None:
-                raise InputError("exclusive_selector: only applies with exclusive=true; set exclusive or leave the selector out")
-            return None
-        if params["state"] != "present":
-            raise InputError("exclusive: only with state=present (the declared secrets are written, the undeclared managed ones deleted)")
-        if not isinstance(params["name"], list):
-            raise InputError("exclusive: give name as a list of every declared secret; a single string is refused, so that a task "
-                             "meant for one secret never deletes the rest of its scope")
-        check_max_deletions(params["max_deletions"])
-        selector = Selector.from_option(params["exclusive_selector"],
-                                        check_name_prefix(SECRET_NAME_PATTERN, "lower-case letters, digits, '-' and '.', nothing else"))
-    except InputError as error:
-        fail_every(module, KIND, names, msg=str(error))
-    return DeclaredSet(names, selector, params["max_deletions"], written_by_collection)
-
-
 def main():
     module = aicore_module(MODULE_OPTIONS, supports_check_mode=True, required_if=[("state", "present", ["data"])])
     names, desired = checked_input(module)
-    declared = checked_declared_set(module, names)
+    declared = checked_declared_set(module, KIND, names, written_by_collection,
+                                    check_name_prefix(SECRET_NAME_PATTERN, "lower-case letters, digits, '-' and '.', nothing else"))
     client = start_run(module, KIND, names, module.params["concurrency"], hide=desired.secret_values() if desired is not None else ())
     if desired is not None:
         desired.fingerprint.when_made(client.hide)  # the label, hidden the moment a write makes it

@@ -273,7 +273,7 @@ msg:
 
 import re
 
-from ansible_collections.sap_aicore.admin.plugins.module_utils._declared import DeclaredSet, Selector, check_max_deletions, check_name_prefix, run_declared_set
+from ansible_collections.sap_aicore.admin.plugins.module_utils._declared import check_name_prefix, checked_declared_set, run_declared_set
 from ansible_collections.sap_aicore.admin.plugins.module_utils._desired import labels_of, normalize_labels
 from ansible_collections.sap_aicore.admin.plugins.module_utils._errors import AICoreError
 from ansible_collections.sap_aicore.admin.plugins.module_utils._module import aicore_module, finish_run
@@ -419,31 +419,11 @@ def checked_input(module):
     return ids, lambda groups, group_id: ensure(groups, group_id, labels, params["purge_labels"], module.check_mode)
 
 
-def checked_declared_set(module, ids):
-    """The declared set of a task with exclusive (None without), checked before any request."""
-    params = module.params
-    try:
-        if not params["exclusive"]:
-            if params["exclusive_selector"] is not None:
-                raise InputError("exclusive_selector: only applies with exclusive=true; set exclusive or leave the selector out")
-            return None
-        if params["state"] != "present":
-            raise InputError("exclusive: only with state=present (the declared groups are written, the undeclared managed ones deleted)")
-        if not isinstance(params["id"], list):
-            raise InputError("exclusive: give id as a list of every declared resource group; a single string is refused, so that a task "
-                             "meant for one group never deletes the tenant's others")
-        check_max_deletions(params["max_deletions"])
-        selector = Selector.from_option(params["exclusive_selector"],
-                                        check_name_prefix(GROUP_ID_PREFIX, "letters, digits, '.' and '-', starting with a letter or digit"))
-    except InputError as error:
-        fail_every(module, KIND, ids, msg=str(error))
-    return DeclaredSet(ids, selector, params["max_deletions"], managed_by_collection)
-
-
 def main():
     module = aicore_module(MODULE_OPTIONS, scoped=False, supports_check_mode=True)
     ids, work = checked_input(module)
-    declared = checked_declared_set(module, ids)
+    declared = checked_declared_set(module, KIND, ids, managed_by_collection,
+                                    check_name_prefix(GROUP_ID_PREFIX, "letters, digits, '.' and '-', starting with a letter or digit"))
     params = module.params
     client = start_run(module, KIND, ids, params["concurrency"], scoped=False)
     groups = ResourceGroups(client)
