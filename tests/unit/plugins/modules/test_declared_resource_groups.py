@@ -67,8 +67,8 @@ def test_managed_undeclared_groups_are_deleted_unmanaged_ones_reported_and_a_sec
     assert result["unmanaged"] == UNMANAGED
     assert "1 resource group left alone" in result["msg"]
     assert existing(tenant) == sorted(set(before) - set(MANAGED_UNDECLARED) | {"rg-decl-train"})
-    created = {label["key"]: label["value"] for label in next(group for group in tenant.resource_groups()
-                                                             if group["resourceGroupId"] == "rg-decl-train")["labels"]}
+    train = next(group for group in tenant.resource_groups() if group["resourceGroupId"] == "rg-decl-train")
+    created = {label["key"]: label["value"] for label in train["labels"]}
     assert created == dict(TEAM, **{MANAGED_LABEL: MANAGED_VALUE})  # the mark is written ...
     assert result["resource_groups"][1]["labels"] == TEAM  # ... and never shown
 
