@@ -171,7 +171,7 @@ def run_declared_set(module, client, kind, declared, steps, concurrency):
         finish_run(module, client)
         fail_every(module, kind, steps["items"], msg="exclusive: listing %s failed, nothing was changed: %s" % (steps["listed"], error))
     to_delete, unmanaged = declared.sort_out(listing, steps["name_of"])
-    refusal = declared.refusal(to_delete, kind.noun + "s")
+    refusal = declared.refusal(to_delete, kind.plural)
     if refusal:
         finish_run(module, client)
         fail_every(module, kind, steps["items"], msg=refusal, would_delete=[name for name, _details in to_delete], unmanaged=unmanaged)

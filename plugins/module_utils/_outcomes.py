@@ -15,22 +15,24 @@ from ansible_collections.sap_aicore.admin.plugins.module_utils._errors import AI
 from ansible_collections.sap_aicore.admin.plugins.module_utils._module import client_for, finish_run
 
 FAILED = "failed"
-CHANGING_ACTIONS = ("created", "updated", "deleted")
-ACTION_WORDS = (("created", "created"), ("updated", "updated"), ("deleted", "deleted"), ("unchanged", "unchanged"),
-                ("absent", "already absent"), (FAILED, "failed"))
+CHANGING_ACTIONS = ("created", "updated", "refreshed", "deleted")
+# "kept": the object exists and was left as it is, but the task gave values the run could not compare (see _objects)
+ACTION_WORDS = (("created", "created"), ("updated", "updated"), ("refreshed", "refreshed"), ("deleted", "deleted"),
+                ("unchanged", "unchanged"), ("kept", "kept, not compared"), ("absent", "already absent"), (FAILED, "failed"))
 
 
 class Kind:
     """How a module names its objects: in messages (``noun``, e.g. ``secret``), as the result's list
     (``result_key``, e.g. ``secrets``) and as the key of each entry that holds the item (``id_key``)."""
 
-    def __init__(self, noun, result_key, id_key):
+    def __init__(self, noun, result_key, id_key, plural=None):
         self.noun = noun
+        self.plural = plural or noun + "s"
         self.result_key = result_key
         self.id_key = id_key
 
     def counted(self, number):
-        return "%d %s%s" % (number, self.noun, "" if number == 1 else "s")
+        return "%d %s" % (number, self.noun if number == 1 else self.plural)
 
 
 class Outcome:
@@ -114,8 +116,8 @@ def report(module, kind, outcomes, where=None, more=None, note=None):
         result["diff"] = diff_of(outcomes)
     failed = [item for item in entries if item["action"] == FAILED]
     if failed:
-        result["msg"] = "%d of %d %ss failed; first, %s: %s. %s" % (
-            len(failed), len(entries), kind.noun, failed[0][kind.id_key], failed[0]["error"], result["msg"])
+        result["msg"] = "%d of %d %s failed; first, %s: %s. %s" % (
+            len(failed), len(entries), kind.plural, failed[0][kind.id_key], failed[0]["error"], result["msg"])
         module.fail_json(**result)
     module.exit_json(**result)
 

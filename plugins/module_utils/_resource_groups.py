@@ -14,6 +14,7 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 from ansible_collections.sap_aicore.admin.plugins.module_utils._desired import labels_of
 from ansible_collections.sap_aicore.admin.plugins.module_utils._errors import AICoreError
+from ansible_collections.sap_aicore.admin.plugins.module_utils._objects import read_quota
 from ansible_collections.sap_aicore.admin.plugins.module_utils._scope import RESOURCE_GROUP_HEADER, check_resource_group_id
 from ansible_collections.sap_aicore.admin.plugins.module_utils._secrets import GenericSecrets
 
@@ -28,7 +29,6 @@ ACCEPTED = (200, 201, 202)  # SAP documents 202; an answer that says done at onc
 NOT_FOUND = 404
 # The reference names no answer for a duplicate id or a full tenant: 409 and 400 are both plausible.
 REFUSED_CREATE = (400, 409)
-QUOTA_UNANSWERED = (400, 403, 404, 405, 501)  # the quota is extra information; a tenant that will not say is no failure
 PAGE_SIZE = 100  # asked for, in both paging styles; a server may answer with fewer
 MAX_PAGES = 500  # a server that never stops paging fails the task instead of running forever
 # The next page of the other paging style: Link: <...?continueToken=T>; rel="next"
@@ -126,12 +126,7 @@ class ResourceGroups:
 
     def quota(self):
         """``{"used": int, "maximum": int}`` as far as AI Core answers, or None when it does not."""
-        reply = self._client.call("GET", QUOTA, tolerate=QUOTA_UNANSWERED, scoped=False, prove_404=False)
-        if reply.status != 200:
-            return None
-        document = reply.json()
-        quota = {"maximum": _number_at(document, "quota", "maxCount"), "used": _number_at(document, "usage", "count")}
-        return quota if any(value is not None for value in quota.values()) else None
+        return read_quota(self._client, QUOTA)
 
 
 def marked(labels):
@@ -187,9 +182,3 @@ def _continue_token(reply):
         return None
     tokens = parse_qs(urlsplit(match.group(1)).query).get("continueToken")
     return tokens[0] if tokens else None
-
-
-def _number_at(document, outer, inner):
-    value = document.get(outer) if isinstance(document, dict) else None
-    value = value.get(inner) if isinstance(value, dict) else None
-    return value if isinstance(value, int) and not isinstance(value, bool) else None

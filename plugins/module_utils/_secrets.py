@@ -8,14 +8,13 @@ Plain dicts in, plain dicts out; what a module decides to do with them lives in 
 from urllib.parse import quote
 
 from ansible_collections.sap_aicore.admin.plugins.module_utils._errors import AICoreError
+from ansible_collections.sap_aicore.admin.plugins.module_utils._paging import all_pages
 from ansible_collections.sap_aicore.admin.plugins.module_utils._validation import check_secret_name
 
 COLLECTION = "/admin/secrets"
 NOT_FOUND = 404
 CONFLICT = 409
 BAD_REQUEST = 400
-PAGE_SIZE = 100  # asked for; a server may answer with fewer, so paging goes on until a short or empty page
-MAX_PAGES = 500  # a server that never stops paging fails the task instead of running forever
 
 
 class GenericSecrets:
@@ -44,19 +43,7 @@ class GenericSecrets:
 
     def list_all(self):
         """Every secret of the scope, across all pages, sorted by name."""
-        found = {}
-        for _page_number in range(MAX_PAGES):
-            # A listing proves nothing about the scope: a scope that does not exist may list as empty.
-            reply = self._client.call("GET", COLLECTION, params={"$top": PAGE_SIZE, "$skip": len(found), "$count": "true"},
-                                      proves_scope=False)
-            page = _page_of(reply)
-            new = [item for item in page["resources"] if item["name"] not in found]
-            if page["resources"] and not new:
-                raise AICoreError("%s %s repeated a page it had already sent; paging stopped" % (reply.method, reply.url))
-            found.update((item["name"], item) for item in new)
-            if not new or _all_counted(page, len(found)):
-                return self._proven_listing(found)
-        raise AICoreError("GET %s%s: still paging after %d pages; stopped" % (self._client.settings.api_url, COLLECTION, MAX_PAGES))
+        return self._proven_listing(all_pages(self._client, COLLECTION, "name", "named secrets"))
 
     def _proven_listing(self, found):
         """The listing, sorted by name, once an empty one is proven to come from a real scope."""
@@ -101,23 +88,3 @@ class GenericSecrets:
 def _path(name):
     check_secret_name(name)  # callers validated already; a second check keeps paths safe by construction
     return "%s/%s" % (COLLECTION, quote(name, safe=""))
-
-
-def _page_of(reply):
-    """A list page as ``{"resources": [...], "count": int or None}``, or an error for a malformed one."""
-    document = reply.json()
-    resources = document.get("resources") if isinstance(document, dict) else None
-    if not isinstance(resources, list) or not all(isinstance(item, dict) and isinstance(item.get("name"), str) for item in resources):
-        raise reply.error("%s %s answered with a list page that has no resources list of named secrets" % (reply.method, reply.url))
-    count = document.get("count")
-    return {"resources": resources, "count": count if isinstance(count, int) and not isinstance(count, bool) else None}
-
-
-def _all_counted(page, found):
-    """Whether the page's count, read as the total, says nothing is left.
-
-    A count equal to the page's length may be just that length (a server that ignores
-    ``$count``), so only a larger one is trusted; otherwise paging goes on to an empty page.
-    """
-    count = page["count"]
-    return count is not None and count > len(page["resources"]) and found >= count

@@ -113,8 +113,8 @@ def test_a_repeated_page_fails_instead_of_looping():
 
 
 def test_endless_paging_is_bounded(monkeypatch):
-    from ansible_collections.sap_aicore.admin.plugins.module_utils import _secrets
-    monkeypatch.setattr(_secrets, "MAX_PAGES", 3)
+    from ansible_collections.sap_aicore.admin.plugins.module_utils import _paging
+    monkeypatch.setattr(_paging, "MAX_PAGES", 3)
     pages = [answer(200, '{"count": 1000, "resources": [{"name": "n%d"}]}' % number) for number in range(3)]
     with pytest.raises(AICoreError, match="still paging after 3 pages"):
         GenericSecrets(client(ScriptedSession(answer(200, TOKEN_ANSWER % 1), *pages))).list_all()

@@ -18,7 +18,7 @@ import re
 import pytest
 import requests
 
-from ansible_collections.sap_aicore.admin.plugins.module_utils import _secrets
+from ansible_collections.sap_aicore.admin.plugins.module_utils import _paging
 from ansible_collections.sap_aicore.admin.plugins.modules import aicore_generic_secret, aicore_generic_secret_info, aicore_token
 
 from .module_runner import connection, run_module
@@ -369,8 +369,8 @@ def test_listing_redirect_to_another_host_is_not_followed(server, capsys):
 
 def test_endless_listing_stops_at_a_bound(server, capsys, monkeypatch):
     # The module's own bound (500 pages) takes half a minute here; a lower one shows the same mechanism.
-    assert 10 < _secrets.MAX_PAGES <= 1000
-    monkeypatch.setattr(_secrets, "MAX_PAGES", 25)
+    assert 10 < _paging.MAX_PAGES <= 1000
+    monkeypatch.setattr(_paging, "MAX_PAGES", 25)
     server.configure(endless_pages=True)
     result = listing(server, capsys)
     assert_clean_failure(server, result, "paging", "25 pages", r"GET \S*/v2/admin/secrets")
