@@ -13,7 +13,7 @@ import sys
 
 import pytest
 
-from ai_api_client_sdk.exception import AIAPIInvalidRequestException, AIAPINotFoundException
+from ai_api_client_sdk.exception import AIAPIInvalidRequestException, AIAPINotFoundException, AIAPIServerException
 from ai_core_sdk.ai_core_v2_client import AICoreV2Client
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "emulator"))
@@ -99,3 +99,93 @@ def test_resource_groups_create_get_list_delete(sdk, emulator):
     sdk.resource_groups.delete("sdk-made")
     with pytest.raises(AIAPINotFoundException):
         sdk.resource_groups.get("never-made")
+
+
+# --- object store and Docker registry secrets, repositories, applications ----------------------
+
+def settled_at_once(emulator):
+    """Accepted changes show, and syncs end, at once: these tests check shapes, not timing."""
+    emulator.configure(admin_object_delay=0, repository_sync_delay=0, application_sync_delay=0)
+
+
+def test_object_store_secrets_create_list_get_modify_delete_then_not_found(sdk, emulator):
+    settled_at_once(emulator)
+    data = {"AWS_ACCESS_KEY_ID": "id-one", "AWS_SECRET_ACCESS_KEY": "key-one"}
+    created = sdk.object_store_secrets.create("sdk-store", "S3", data, bucket="bucket-one", path_prefix="runs", region="eu")
+    assert created.message
+    listing = sdk.object_store_secrets.query()
+    assert [secret.name for secret in listing.resources] == ["sdk-store"] and listing.count == 1
+    fetched = sdk.object_store_secrets.get("sdk-store")
+    # The SDK turns the decamelized path_prefix annotation back into pathPrefix.
+    assert fetched.metadata["storage.ai.sap.com/bucket"] == "bucket-one"
+    assert fetched.metadata["storage.ai.sap.com/pathPrefix"] == "runs"
+
+    modified = sdk.object_store_secrets.modify("sdk-store", "S3", data, bucket="bucket-two")
+    assert modified.id and modified.message
+    assert sdk.object_store_secrets.get("sdk-store").metadata["storage.ai.sap.com/bucket"] == "bucket-two"
+    [held] = emulator.admin_objects()["object_store_secrets"]
+    assert held["resource_group"] == GROUP and held["writes"] == 2  # the SDK client's group, by header
+
+    assert sdk.object_store_secrets.delete("sdk-store").message
+    with pytest.raises(AIAPINotFoundException) as again:
+        sdk.object_store_secrets.delete("sdk-store")
+    assert again.value.status_code == 404
+
+
+def test_object_store_secrets_without_metadata_break_the_sdk_model(sdk, emulator):
+    """The SDK's model requires metadata: the object_store_metadata=none setting is the shape it cannot read."""
+    settled_at_once(emulator)
+    emulator.configure(object_store_metadata="none")
+    sdk.object_store_secrets.create("bare-store", "S3", {"AWS_ACCESS_KEY_ID": "id"})
+    with pytest.raises(TypeError):
+        sdk.object_store_secrets.get("bare-store")
+
+
+def test_docker_registry_secrets_create_list_get_modify_delete_then_not_found(sdk, emulator):
+    settled_at_once(emulator)
+    config = {".dockerconfigjson": '{"auths": {"registry.example": {"auth": "dXNlcjpwYXNz"}}}'}
+    assert sdk.docker_registry_secrets.create("sdk-registry", config).message
+    listing = sdk.docker_registry_secrets.query(top=10)
+    assert [secret.name for secret in listing.resources] == ["sdk-registry"] and listing.count == 1
+    assert sdk.docker_registry_secrets.get("sdk-registry").name == "sdk-registry"
+    # modify sends application/merge-patch+json, the only media type the emulator takes here
+    assert sdk.docker_registry_secrets.modify("sdk-registry", config).message
+    [held] = emulator.admin_objects()["docker_registry_secrets"]
+    assert held["writes"] == 2 and held["registries"] == ["registry.example"]
+    assert sdk.docker_registry_secrets.delete("sdk-registry").message
+    with pytest.raises(AIAPINotFoundException):
+        sdk.docker_registry_secrets.delete("sdk-registry")
+
+
+def test_repositories_create_list_get_modify_delete_then_not_found(sdk, emulator):
+    settled_at_once(emulator)
+    assert sdk.repositories.create("sdk-repo", "https://git.example/repo.git", "reader", "token-one").message
+    assert [repository.name for repository in sdk.repositories.query().resources] == ["sdk-repo"]
+    fetched = sdk.repositories.get("sdk-repo")
+    assert fetched.url == "https://git.example/repo.git" and fetched.status.value == "COMPLETED"
+    assert sdk.repositories.modify("sdk-repo", "reader", "token-two").message
+    with pytest.raises(AIAPIServerException) as duplicate:
+        sdk.repositories.create("sdk-repo", "https://git.example/repo.git", "reader", "token-one")
+    assert duplicate.value.status_code == 409
+    assert sdk.repositories.delete("sdk-repo").message
+    with pytest.raises(AIAPINotFoundException):
+        sdk.repositories.delete("sdk-repo")
+
+
+def test_applications_create_list_get_status_refresh_modify_delete_then_not_found(sdk, emulator):
+    settled_at_once(emulator)
+    sdk.repositories.create("sdk-repo", "https://git.example/repo.git", "reader", "token")
+    created = sdk.applications.create("main", "workflows", application_name="sdk-app", repository_name="sdk-repo")
+    assert created.id and created.message
+    assert [application.application_name for application in sdk.applications.query().resources] == ["sdk-app"]
+    fetched = sdk.applications.get("sdk-app")
+    assert (fetched.repository_url, fetched.revision, fetched.path) == ("https://git.example/repo.git", "main", "workflows")
+    status = sdk.applications.get_status("sdk-app")
+    assert (status.sync_status, status.health_status) == ("Synced", "Healthy")
+    assert status.source.repourl == "https://git.example/repo.git"
+    assert sdk.applications.refresh("sdk-app").message
+    assert sdk.applications.modify("sdk-app", "https://git.example/repo.git", "serving", "v2").message
+    assert sdk.applications.get("sdk-app").path == "serving"
+    assert sdk.applications.delete("sdk-app").message
+    with pytest.raises(AIAPINotFoundException):
+        sdk.applications.delete("sdk-app")

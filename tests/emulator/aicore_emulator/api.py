@@ -34,6 +34,21 @@ def rbac_denied() -> Response:
     return text_response(403, RBAC_DENIED)
 
 
+def unknown_group_refusal(answer: str, group: str, not_found: Exception | None) -> Response:
+    """What a request in a resource group the tenant does not have gets, by the ``unknown_resource_group`` setting.
+
+    ``not_found``: what an item request raises for "404" (the API's own not-found error, so
+    nothing hints at the group); None for a collection request, which gets a bare 404.
+    """
+    if answer == "403":
+        return rbac_denied()
+    if answer == "400":
+        raise ApiError(400, "InvalidResourceGroup", f"resource group {group!r} does not exist")
+    if not_found is not None:
+        raise not_found
+    raise ApiError(404, "NotFound", "resource not found")
+
+
 class SecretsApi:
     """Routes authorised secrets requests to the secret operations."""
 
@@ -82,15 +97,9 @@ class SecretsApi:
         group = resource_group_of(scope)
         if group is None or self._groups.exists(group):
             return None
-        answer = self._settings.current.unknown_resource_group
-        if answer == "403":
-            return rbac_denied()
-        if answer == "400":
-            raise ApiError(400, "InvalidResourceGroup", f"resource group {group!r} does not exist")
-        if names:
-            # Word for word the answer for a missing secret: nothing hints at the group.
-            raise SecretNotFound(check_name(names[0]))
-        raise ApiError(404, "NotFound", "resource not found")
+        # Word for word the answer for a missing secret: nothing hints at the group.
+        not_found = SecretNotFound(check_name(names[0])) if names else None
+        return unknown_group_refusal(self._settings.current.unknown_resource_group, group, not_found)
 
     def _list(self, request: Request, scope: str) -> Response:
         settings = self._settings.current

@@ -13,12 +13,12 @@ from .validation import MAX_BODY_BYTES, check_fields
 _DIGITS = re.compile(r"[0-9]+")
 
 
-def json_body(request: Request, required: set[str], optional: set[str]) -> dict:
-    """The request body as a JSON object with exactly the allowed fields."""
+def json_body(request: Request, required: set[str], optional: set[str], media_type: str = JSON_TYPE) -> dict:
+    """The request body as a JSON object with exactly the allowed fields, sent as ``media_type``."""
     if request.body_size > MAX_BODY_BYTES:
         raise ApiError(413, "PayloadTooLarge", f"request body of {request.body_size} bytes exceeds {MAX_BODY_BYTES}")
-    if request.media_type() != JSON_TYPE:
-        raise ApiError(400, "InvalidContentType", "Content-Type must be application/json")
+    if request.media_type() != media_type:
+        raise ApiError(400, "InvalidContentType", f"Content-Type must be {media_type}")
     try:
         body = json.loads(request.body)
     except ValueError as error:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,24 @@ class Settings:
     labels_shape: str = "list"
     sync_status_field: str = "resourceGroupSecretsSyncStatus"
     json_charset: bool = True
+    # Object store and Docker registry secrets, repositories, applications (admin_objects.py).
+    # Seconds until an accepted (202) create, change or delete of a secret shows in GET and lists.
+    admin_object_delay: float = 0.2
+    # Seconds a repository reads IN-PROGRESS, and an application OutOfSync/Progressing, after a write.
+    repository_sync_delay: float = 0.2
+    application_sync_delay: float = 0.2
+    # name -> message ("*": every name): the repositories (applications) that end in ERROR (Degraded).
+    repository_errors: dict = field(default_factory=dict)
+    application_errors: dict = field(default_factory=dict)
+    # SAP lists no answer for the create of a taken object store / Docker secret or application name.
+    admin_duplicate_status: int = 400
+    # What object store GET and list answers carry besides the name: "annotations" or "none".
+    object_store_metadata: str = "annotations"
+    # True: object store answers name the Kubernetes secret, "<name>-object-store-secret".
+    object_store_name_suffix: bool = False
+    repository_quota: int = 50
+    application_quota: int = 50
+    docker_registry_secret_quota: int = 50
 
     def to_dict(self) -> dict:
         """The settings as JSON-ready data."""
@@ -67,14 +85,15 @@ def _rate_limit(value: object) -> int | None:
     return check_integer("rate_limit", value) or None
 
 
-def _duplicate_status(value: object) -> int:
-    if value not in (400, 409):
-        raise ValueError("duplicate_status must be 400 or 409")
+def _duplicate_status(value: object, name: str = "duplicate_status") -> int:
+    if isinstance(value, bool) or value not in (400, 409):
+        raise ValueError(f"{name} must be 400 or 409")
     return int(value)
 
 
 UNKNOWN_RESOURCE_GROUP_ANSWERS = ("404", "400", "403")
 LABELS_SHAPES = ("list", "object")
+OBJECT_STORE_METADATA = ("annotations", "none")
 SYNC_STATUS_FIELDS = ("resourceGroupSecretsSyncStatus", "resourceGroupSecretReplicationStatus")
 
 
@@ -96,6 +115,13 @@ def _boolean(name: str, value: object) -> bool:
     if not isinstance(value, bool):
         raise ValueError(f"{name} must be true or false")
     return value
+
+
+def _messages_by_name(name: str, value: object) -> dict:
+    # {object name or "*": error message}; a new dict, so the frozen settings own it alone.
+    if not isinstance(value, dict) or not all(isinstance(key, str) and isinstance(text, str) and text for key, text in value.items()):
+        raise ValueError(f"{name} must be an object of names (or \"*\") to non-empty messages")
+    return dict(value)
 
 
 def _optional(name: str, kind: type, value: object) -> object:
@@ -123,6 +149,17 @@ _VALIDATORS: dict[str, Callable[[object], object]] = {
     "labels_shape": lambda value: _choice("labels_shape", LABELS_SHAPES, value),
     "sync_status_field": lambda value: _choice("sync_status_field", SYNC_STATUS_FIELDS, value),
     "json_charset": lambda value: _boolean("json_charset", value),
+    "admin_object_delay": lambda value: check_number("admin_object_delay", value),
+    "repository_sync_delay": lambda value: check_number("repository_sync_delay", value),
+    "application_sync_delay": lambda value: check_number("application_sync_delay", value),
+    "repository_errors": lambda value: _messages_by_name("repository_errors", value),
+    "application_errors": lambda value: _messages_by_name("application_errors", value),
+    "admin_duplicate_status": lambda value: _duplicate_status(value, "admin_duplicate_status"),
+    "object_store_metadata": lambda value: _choice("object_store_metadata", OBJECT_STORE_METADATA, value),
+    "object_store_name_suffix": lambda value: _boolean("object_store_name_suffix", value),
+    "repository_quota": lambda value: check_integer("repository_quota", value),
+    "application_quota": lambda value: check_integer("application_quota", value),
+    "docker_registry_secret_quota": lambda value: check_integer("docker_registry_secret_quota", value),
 }
 
 

@@ -43,7 +43,7 @@ class Dispatcher:
     def __init__(self, state: EmulatorState, token_endpoint: TokenEndpoint, control: Callable[[Request], Response]):
         self._state = state
         self._token_endpoint = token_endpoint
-        self._api = Gateway(state.stores, state.groups, state.tokens, state.settings)
+        self._api = Gateway(state.stores, state.groups, state.tokens, state.settings, state.admin_objects)
         self._control = control
 
     def handle(self, request: Request) -> Response | None:

@@ -190,14 +190,17 @@ class Emulator:
         self._put(parse_scope(scope), parse_seed_secrets(secrets))
 
     def seed_document(self, document: object) -> int:
-        """Apply a seed document (see ``seeding``); returns how many secrets were seeded."""
+        """Apply a seed document (see ``seeding``); returns how many secrets and other objects were seeded."""
         parsed = parse_seed_document(document)
         self.add_resource_groups(parsed.resource_groups)
         for group_id, details in parsed.group_details.items():
             self._state.groups.describe(group_id, details["labels"], details["createdAt"])
         for scope, seeded in parsed.secrets:
             self._put(scope, seeded)
-        return sum(len(seeded) for _scope, seeded in parsed.secrets)
+        self.add_resource_groups(dict.fromkeys(group for _kind, group, *_rest in parsed.admin_objects if group is not None))
+        for kind, group, name, fields, written, error in parsed.admin_objects:
+            self._state.admin_objects.seed(kind, group, name, fields, written, error)
+        return sum(len(seeded) for _scope, seeded in parsed.secrets) + len(parsed.admin_objects)
 
     def seed_file(self, path: str) -> int:
         """Apply a seed document stored as JSON."""
@@ -230,6 +233,14 @@ class Emulator:
         if scope is None:
             return self._state.stores.snapshot_all()
         return self._state.stores.snapshot(parse_scope(scope))
+
+    def admin_objects(self) -> dict[str, list[dict]]:
+        """Object store and Docker registry secrets, repositories, applications: ``{kind: [object...]}``.
+
+        Each object as the emulator holds it (see ``AdminObjects.snapshot``): readable fields,
+        write count and the SHA-256 of the last write-only value, never the value itself.
+        """
+        return self._state.admin_objects.snapshot()
 
     def log(self) -> list[dict]:
         """Every logged request, oldest first."""
@@ -297,6 +308,7 @@ class Emulator:
         return {"seeded": seeded, "config": self.config(), "faults": self.faults()}
 
     def state(self) -> dict:
-        """What a test checks afterwards, in one call: the request log and each scope's sorted names."""
+        """What a test checks afterwards, in one call: the request log, each scope's sorted secret names,
+        and one list per kind of the other admin objects (``admin_objects``)."""
         stores = self.store()
-        return {"requests": self.log(), "stores": {scope: sorted(secrets) for scope, secrets in stores.items()}}
+        return {"requests": self.log(), "stores": {scope: sorted(secrets) for scope, secrets in stores.items()}, **self.admin_objects()}

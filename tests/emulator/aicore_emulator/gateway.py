@@ -9,6 +9,8 @@ on every request, exactly as it would against the real service.
 
 from __future__ import annotations
 
+from .admin_api import AdminObjectsApi
+from .admin_objects import AdminObjects
 from .api import SecretsApi
 from .config import SettingsHolder
 from .groups_api import ResourceGroupsApi
@@ -37,9 +39,9 @@ def gateway_refusal(request: Request, tokens: TokenRegistry) -> Response | None:
 class Gateway:
     """Checks the token of every ``/v2/...`` request and hands it to the API that has its path."""
 
-    def __init__(self, stores: SecretStores, groups: ResourceGroupRegistry, tokens: TokenRegistry, settings: SettingsHolder):
+    def __init__(self, stores: SecretStores, groups: ResourceGroupRegistry, tokens: TokenRegistry, settings: SettingsHolder, objects: AdminObjects):
         self._tokens = tokens
-        self._apis = (SecretsApi(stores, groups, settings), ResourceGroupsApi(groups, settings))
+        self._apis = (SecretsApi(stores, groups, settings), ResourceGroupsApi(groups, settings), AdminObjectsApi(objects, groups, settings))
 
     def handle(self, request: Request) -> Response:
         """Answer one API request."""

@@ -115,8 +115,11 @@ class ResourceGroup:
 class ResourceGroupRegistry:
     """The tenant's groups in creation order, and the start-up groups to return to on reset."""
 
-    def __init__(self, stores: SecretStores, startup: Iterable[str] = (), clock: Callable[[], float] = time.monotonic):
+    def __init__(self, stores: SecretStores, startup: Iterable[str] = (), clock: Callable[[], float] = time.monotonic,
+                 on_gone: Callable[[str], None] | None = None):
+        """``on_gone(group_id)``: called when a deleted group vanishes, for what else lives in it."""
         self._stores = stores
+        self._on_gone = on_gone
         self._clock = clock
         self._lock = threading.Lock()
         self._startup = [DEFAULT_RESOURCE_GROUP, *(group for group in check_seeded_ids(startup) if group != DEFAULT_RESOURCE_GROUP)]
@@ -219,3 +222,5 @@ class ResourceGroupRegistry:
         for group_id in [group.group_id for group in self._groups.values() if group.gone_at is not None and group.gone_at <= now]:
             del self._groups[group_id]
             self._stores.drop_scope(RESOURCE_GROUP_PREFIX + group_id)
+            if self._on_gone is not None:
+                self._on_gone(group_id)

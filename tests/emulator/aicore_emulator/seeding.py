@@ -9,6 +9,12 @@ secrets. Seeding into ``rg:<id>`` creates that group too (see ``Emulator``). A s
 already, ``plain_data`` values are text that is base64-encoded here. Secrets go through the
 API's own checks, so a test cannot start from secrets AI Core would refuse; group ids only
 through the looser scope rule (see ``resource_groups.check_seeded_ids``).
+
+An entry may also hold lists of the other admin objects, each item the kind's create body:
+``"object_store_secrets"`` (plus ``"resource_group"``, default ``default``; seeding creates the
+group), ``"docker_registry_secrets"``, ``"repositories"`` and ``"applications"`` (by
+``repositoryUrl``; plus ``"error"``: the message it has failed with). Seeded objects are
+visible and settled at once and count no write.
 """
 
 from __future__ import annotations
@@ -17,7 +23,9 @@ import base64
 
 from dataclasses import dataclass, field
 
-from .resource_groups import check_seeded_ids
+from .admin_kinds import KIND_BY_KEY, Kind
+from .admin_objects import AdminObjects
+from .resource_groups import DEFAULT_RESOURCE_GROUP, check_seeded_ids
 from .scopes import parse_scope
 from .store import Secret
 from .validation import check_data, check_fields, check_labels, check_name
@@ -31,6 +39,8 @@ class SeedDocument:
     secrets: list[tuple[str, list[Secret]]] = field(default_factory=list)
     # id -> {"labels"?, "createdAt"?} for groups given as objects (labels checked as the API checks them)
     group_details: dict[str, dict] = field(default_factory=dict)
+    # (kind key, resource group or None, name, fields, Written or None, error or None), in document order
+    admin_objects: list[tuple] = field(default_factory=list)
 
 
 def parse_seed_document(document: object) -> SeedDocument:
@@ -44,7 +54,10 @@ def parse_seed_document(document: object) -> SeedDocument:
 def _parse_entry(entry: object, parsed: SeedDocument) -> None:
     if not isinstance(entry, dict):
         raise ValueError(f"a seed entry must be an object with scope and secrets, got {entry!r}")
-    check_fields(entry, required=set(), optional={"scope", "secrets", "resource_groups"})
+    check_fields(entry, required=set(), optional={"scope", "secrets", "resource_groups", *KIND_BY_KEY})
+    admin_kinds = [key for key in KIND_BY_KEY if key in entry]
+    for key in admin_kinds:
+        parsed.admin_objects.extend(_parse_admin_objects(KIND_BY_KEY[key], entry[key]))
     groups = entry.get("resource_groups", [])
     if not isinstance(groups, list):
         raise ValueError("resource_groups must be a list of resource group ids")
@@ -56,8 +69,8 @@ def _parse_entry(entry: object, parsed: SeedDocument) -> None:
             group = group["id"]
         ids.append(group)
     parsed.resource_groups.extend(check_seeded_ids(ids))
-    if "scope" in entry or "secrets" in entry or not groups:
-        check_fields(entry, required={"scope", "secrets"}, optional={"resource_groups"})
+    if "scope" in entry or "secrets" in entry or not (groups or admin_kinds):
+        check_fields(entry, required={"scope", "secrets"}, optional={"resource_groups", *admin_kinds})
         scope = parse_scope(entry["scope"])
         parsed.secrets.append((scope, parse_seed_secrets(entry["secrets"])))
 
@@ -92,3 +105,27 @@ def _base64(text: object) -> str:
     if not isinstance(text, str):
         raise ValueError(f"plain_data values must be strings, got {text!r}")
     return base64.b64encode(text.encode("utf-8")).decode("ascii")
+
+
+def _parse_admin_objects(kind: Kind, items: object) -> list[tuple]:
+    """Objects of one kind, checked like the API's create bodies."""
+    if not isinstance(items, list):
+        raise ValueError(f"{kind.key} must be a list of objects")
+    required, optional = kind.create_fields
+    extras = {"resource_group"} if kind.per_group else {"error"} if kind.errors_setting else set()
+    parsed = []
+    for item in items:
+        if not isinstance(item, dict):
+            raise ValueError(f"a seeded {kind.label} must be an object, got {item!r}")
+        check_fields(item, set(required), set(optional) | extras)
+        if "repositoryName" in item:
+            raise ValueError("seeded applications name their repository by repositoryUrl")
+        body = {key: value for key, value in item.items() if key not in extras}
+        # Nothing is looked up in the registry for these bodies, so a scratch one will do.
+        name, fields, written = kind.parse_create(body, AdminObjects())
+        group = check_seeded_ids([item.get("resource_group", DEFAULT_RESOURCE_GROUP)])[0] if kind.per_group else None
+        error = item.get("error")
+        if error is not None and (not isinstance(error, str) or not error):
+            raise ValueError(f"error of a seeded {kind.label} must be a non-empty message")
+        parsed.append((kind.key, group, name, fields, written, error))
+    return parsed

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import InitVar, dataclass, field
 
+from .admin_objects import AdminObjects
 from .config import Settings, SettingsHolder
 from .faults import FaultBook, RateLimiter
 from .request_log import RequestLog
@@ -16,7 +17,7 @@ from .tokens import TokenRegistry
 
 @dataclass
 class EmulatorState:
-    """Settings, secrets, resource groups, tokens, fault rules, rate limit window and request log.
+    """Settings, secrets, resource groups, the other admin objects, tokens, fault rules, rate limit window and request log.
 
     ``startup_resource_groups``: the groups (besides ``default``) the tenant has at start and
     again after every reset.
@@ -28,11 +29,12 @@ class EmulatorState:
     faults: FaultBook = field(default_factory=FaultBook)
     rate_limiter: RateLimiter = field(default_factory=RateLimiter)
     log: RequestLog = field(default_factory=RequestLog)
+    admin_objects: AdminObjects = field(default_factory=AdminObjects)
     startup_resource_groups: InitVar[tuple[str, ...]] = ()
     groups: ResourceGroupRegistry = field(init=False)
 
     def __post_init__(self, startup_resource_groups: tuple[str, ...]) -> None:
-        self.groups = ResourceGroupRegistry(self.stores, startup_resource_groups)
+        self.groups = ResourceGroupRegistry(self.stores, startup_resource_groups, on_gone=self.admin_objects.drop_group)
 
     def reset(self) -> None:
         """Back to the start-up state between tests.
@@ -42,6 +44,7 @@ class EmulatorState:
         """
         self.settings.reset()
         self.stores.clear()
+        self.admin_objects.clear()
         self.groups.reset()
         self.faults.clear()
         self.rate_limiter.reset()
