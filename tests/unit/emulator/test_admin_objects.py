@@ -182,9 +182,10 @@ def test_duplicate_secrets_and_applications_get_the_configured_status(client, em
         assert answer.status_code == status and error_code(answer) == "AlreadyExists", path
 
 
-def test_the_default_duplicate_answer_is_400():
-    from aicore_emulator.config import Settings  # pylint: disable=import-outside-toplevel
-    assert Settings().admin_duplicate_status == 400
+def test_without_the_setting_a_duplicate_gets_400_the_answer_hardest_to_tell_from_bad_input(client, instant):
+    client.call("POST", DOCKER, json=docker_body())
+    answer = client.call("POST", DOCKER, json=docker_body())
+    assert answer.status_code == 400 and error_code(answer) == "AlreadyExists"
 
 
 # --- Docker registry secrets ------------------------------------------------------------------
