@@ -12,8 +12,8 @@ import time
 import pytest
 import requests
 
+from aicore_emulator import written_digest
 from aicore_emulator.admin_kinds import is_docker_registry_name
-from aicore_emulator.admin_objects import written_digest
 
 STORES = "/v2/admin/objectStoreSecrets"
 DOCKER = "/v2/admin/dockerRegistrySecrets"
