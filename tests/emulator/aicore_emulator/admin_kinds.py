@@ -105,7 +105,8 @@ def is_docker_registry_name(name: object) -> bool:
 def docker_registry_name(name: object) -> str:
     """A Docker registry secret name, body or path."""
     if not is_docker_registry_name(name):
-        raise _refused("InvalidName", f"Docker registry secret name must match ^[a-z0-9](?:_?[a-z0-9\\.\\-]+)*[a-z0-9]$ with at most 63 characters, got {name!r}")
+        rule = "^[a-z0-9](?:_?[a-z0-9\\.\\-]+)*[a-z0-9]$ with at most 63 characters"
+        raise _refused("InvalidName", f"Docker registry secret name must match {rule}, got {name!r}")
     return name
 
 

@@ -2,9 +2,15 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Shared set-up of the emulator's self-tests: one emulator, reset around every test."""
 
+import base64
+
 import pytest
+import requests
 
 from aicore_emulator import Emulator  # on sys.path through tests/unit/conftest.py
+
+TIMEOUT = 10
+SECRETS = "/v2/admin/secrets"
 
 # Groups the tenant has besides default; every other group does not exist.
 STARTUP_RESOURCE_GROUPS = ("team-b",)
@@ -35,3 +41,33 @@ def fresh(request):
     yield
     if running is not None:
         running.reset()
+
+
+class Client:
+    """Sends exactly what a test says, with a valid token, to any API path."""
+
+    def __init__(self, emulator):
+        form = {"grant_type": "client_credentials", "client_id": emulator.client_id, "client_secret": emulator.client_secret}
+        self.token = requests.post(f"{emulator.auth_url}/oauth/token", data=form, timeout=TIMEOUT).json()["access_token"]
+        self.url = emulator.url
+
+    def call(self, method, path, headers=None, **kwargs):
+        """``method`` on ``path`` with the bearer token and ``headers``."""
+        headers = {"Authorization": f"Bearer {self.token}", **(headers or {})}
+        return requests.request(method, f"{self.url}{path}", headers=headers, timeout=TIMEOUT, **kwargs)
+
+    def secrets(self, method, group, path="", **kwargs):
+        """``method`` on the secrets API in resource group ``group``."""
+        return self.call(method, f"{SECRETS}{path}", {"AI-Resource-Group": group}, **kwargs)
+
+    def create_secret(self, group, name, **kwargs):
+        """POST a secret with one valid value."""
+        return self.secrets("POST", group, json={"name": name, "data": {"k": base64.b64encode(b"v").decode()}, **kwargs})
+
+
+@pytest.fixture
+def client(emulator):
+    """A ``Client`` whose token request is kept out of the log."""
+    made = Client(emulator)
+    emulator.clear_log()
+    return made

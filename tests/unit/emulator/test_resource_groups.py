@@ -3,52 +3,19 @@
 """Self-tests of the emulator's tenant model: resource groups, what a secrets request in a group
 that does not exist gets, the read shapes SAP documents two ways, and ``respond_after``."""
 
-import base64
 import time
 
 import pytest
 import requests
 
-from .conftest import STARTUP_RESOURCE_GROUPS
+from .conftest import SECRETS, STARTUP_RESOURCE_GROUPS, TIMEOUT
 
-TIMEOUT = 10
 GROUPS = "/v2/admin/resourceGroups"
-SECRETS = "/v2/admin/secrets"
 LABEL_KEY = "ext.ai.sap.com/team"
 TENANT_WIDE = {"AI-Tenant-Scope": "true", "AI-Resource-Group": "*"}
 # Long enough that a test never sees it end; short delays are waited for with POLL_LIMIT.
 FOREVER_SECONDS = 600
 POLL_LIMIT_SECONDS = 5
-
-
-class Client:
-    """Sends exactly what a test says, with a valid token, to any API path."""
-
-    def __init__(self, emulator):
-        form = {"grant_type": "client_credentials", "client_id": emulator.client_id, "client_secret": emulator.client_secret}
-        self.token = requests.post(f"{emulator.auth_url}/oauth/token", data=form, timeout=TIMEOUT).json()["access_token"]
-        self.url = emulator.url
-
-    def call(self, method, path, headers=None, **kwargs):
-        """``method`` on ``path`` with the bearer token and ``headers``."""
-        headers = {"Authorization": f"Bearer {self.token}", **(headers or {})}
-        return requests.request(method, f"{self.url}{path}", headers=headers, timeout=TIMEOUT, **kwargs)
-
-    def secrets(self, method, group, path="", **kwargs):
-        """``method`` on the secrets API in resource group ``group``."""
-        return self.call(method, f"{SECRETS}{path}", {"AI-Resource-Group": group}, **kwargs)
-
-    def create_secret(self, group, name, **kwargs):
-        """POST a secret with one valid value."""
-        return self.secrets("POST", group, json={"name": name, "data": {"k": base64.b64encode(b"v").decode()}, **kwargs})
-
-
-@pytest.fixture
-def client(emulator):
-    """A ``Client`` whose token request is kept out of the log."""
-    made = Client(emulator)
-    emulator.clear_log()
-    return made
 
 
 def group_ids(answer):
