@@ -18,7 +18,7 @@ options:
     aliases: [names]
   state:
     description:
-      - V(present) creates the objects that are missing and updates the others where they differ (see O(update_mode)
+      - V(present) creates the objects that are missing and updates the others where they differ (see C(update_mode)
         where the module has it).
       - V(absent) deletes the objects that exist; an object that does not exist is reported as V(absent).
     type: str

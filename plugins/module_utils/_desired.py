@@ -131,7 +131,7 @@ def encode_data(data, encoding):
     if not data:
         raise InputError("data: give a dict with at least one key")
     for key in data:  # every key before sorting: keys of mixed types cannot be sorted
-        _check_data_key(key)
+        check_data_key(key)
     return dict((key, _encode_value(key, data[key], encoding)) for key in sorted(data))
 
 
@@ -153,7 +153,7 @@ def normalize_labels(labels):
     return normalized
 
 
-def _check_data_key(key):
+def check_data_key(key):
     if not isinstance(key, str) or not DATA_KEY_PATTERN.fullmatch(key) or key in (".", "..") or key.startswith(".."):
         shown = shorten(key) if isinstance(key, str) else key
         raise InputError("data: key %r is not allowed: keys become file names where the secret is mounted; %s" % (shown, DATA_KEY_RULE))

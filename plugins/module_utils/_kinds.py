@@ -11,7 +11,7 @@ import base64
 import json
 import re
 
-from ansible_collections.sap_aicore.admin.plugins.module_utils._desired import DATA_KEY_PATTERN, DATA_KEY_RULE
+from ansible_collections.sap_aicore.admin.plugins.module_utils._desired import check_data_key
 from ansible_collections.sap_aicore.admin.plugins.module_utils._errors import AICoreError
 from ansible_collections.sap_aicore.admin.plugins.module_utils._objects import NameRule, Objects, ObjectType, check_url
 from ansible_collections.sap_aicore.admin.plugins.module_utils._outcomes import Kind, Outcome
@@ -115,8 +115,7 @@ def check_plain_data(data):
     if not isinstance(data, dict) or not data:
         raise InputError("data: give a mapping of keys to values, such as AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, got %s" % type_word(data))
     for key, value in data.items():
-        if not isinstance(key, str) or len(key) > 253 or not DATA_KEY_PATTERN.fullmatch(key):
-            raise InputError("data: key %s is not allowed: %s" % (type_word(key) if not isinstance(key, str) else repr(key[:60]), DATA_KEY_RULE))
+        check_data_key(key)  # the rule of generic secrets' keys: AI Core mounts these as files too
         check_credential(value, "data: the value of %s" % key)
     return dict(data)
 
@@ -233,6 +232,7 @@ class Applications(ObjectType):
     API_FIELDS = {"repository_url": "repositoryUrl", "revision": "revision", "path": "path"}
     SYNCED, HEALTHY = "Synced", "Healthy"
     FAILED_HEALTH = ("Degraded", "Missing")
+    SOURCE_FIELDS = (("repoURL", "repository_url"), ("revision", "revision"), ("path", "path"))  # the status's source, and the option it shows
 
     def __init__(self):
         self.refresh = False
@@ -291,11 +291,22 @@ class Applications(ObjectType):
         if status is None:
             return False, None
         source = status.get("source") if isinstance(status.get("source"), dict) else {}
-        from_wanted = all(source.get(key) in (None, wanted[option]) for key, option in (("repoURL", "repository_url"), ("revision", "revision"), ("path", "path")))
+        from_wanted = all(source.get(key) in (None, wanted[option]) for key, option in self.SOURCE_FIELDS)
         if status.get("healthStatus") in self.FAILED_HEALTH and from_wanted:
             raise AICoreError("application %s is %s: %s" % (name, status["healthStatus"], status.get("message") or "AI Core gives no message"))
-        synced_anew = name not in self.synced_before_refresh or status.get("syncFinishedAt") != self.synced_before_refresh[name]
-        return from_wanted and synced_anew and status.get("syncStatus") == self.SYNCED and status.get("healthStatus") == self.HEALTHY, status
+        synced = from_wanted and status.get("syncStatus") == self.SYNCED and status.get("healthStatus") == self.HEALTHY
+        return synced and self._synced_since_refresh(name, status), status
+
+    def _synced_since_refresh(self, name, status):
+        """Whether a sync ended after the refresh: one was seen under way, or its end (to the second) is another.
+        Until then, the status may still be that of the sync before the refresh."""
+        before = self.synced_before_refresh.get(name, False)
+        if before is False:
+            return True  # not refreshed
+        if status.get("syncStatus") != self.SYNCED or status.get("healthStatus") != self.HEALTHY or status.get("syncFinishedAt") != before:
+            self.synced_before_refresh.pop(name)  # a sync under way or done: the next synced status is a new one
+            return status.get("syncFinishedAt") != before and status.get("syncStatus") == self.SYNCED
+        return False
 
     def described(self, objects, details):
         described = dict(self.shown(details), name=details[self.name_key])

@@ -8,7 +8,8 @@ module: aicore_application_info
 short_description: List the applications of an SAP AI Core tenant with their sync status, and its quota of them
 version_added: 1.1.0
 description:
-  - Returns the applications of the tenant, each with its sync and health status, all of them or the ones named. Also the tenant's quota of them, when AI Core reports it.
+  - Returns the applications of the tenant, each with its sync and health status, all of them or the ones named.
+  - Also the tenant's quota of them, when AI Core reports it.
 extends_documentation_fragment:
   - sap_aicore.admin.connection
   - sap_aicore.admin.connection.TOKEN

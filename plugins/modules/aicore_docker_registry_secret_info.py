@@ -8,7 +8,8 @@ module: aicore_docker_registry_secret_info
 short_description: List the Docker registry secrets of an SAP AI Core tenant, and its quota of them
 version_added: 1.1.0
 description:
-  - Returns the Docker registry secrets of the tenant, all of them or the ones named. Also the tenant's quota of them, when AI Core reports it.
+  - Returns the Docker registry secrets of the tenant, all of them or the ones named.
+  - Also the tenant's quota of them, when AI Core reports it.
 extends_documentation_fragment:
   - sap_aicore.admin.connection
   - sap_aicore.admin.connection.TOKEN
