@@ -103,7 +103,7 @@ def test_accepted_changes_show_after_the_delay(client, emulator):
     # the name is taken while the creation is pending
     assert error_code(client.call("POST", STORES, json=store_body("slow"))) == "AlreadyExists"
 
-    emulator.configure(admin_object_delay=0.2)
+    emulator.configure(admin_object_delay=2.0)  # long enough that the GET right after the DELETE comes first, even on a loaded machine
     client.call("POST", DOCKER, json=docker_body("quick"))
     poll(lambda: client.call("GET", f"{DOCKER}/quick").status_code, 200)
     client.call("DELETE", f"{DOCKER}/quick")
