@@ -248,15 +248,20 @@ class Applications(ObjectType):
         return {"repository_url": url, "revision": check_text(params["revision"], "revision", 255),
                 "path": check_text(params["path"], "path", 1024)}
 
-    def complete(self, objects, wanted):
-        """With repository_name, the repository's URL: what AI Core shows of the application, so what is compared."""
+    def complete(self, objects, wanted, check_mode):
+        """With repository_name, the repository's URL: what AI Core shows of the application, so what is compared.
+
+        In check mode the repository may be one an earlier task of the play would have onboarded: then
+        the URL is unknown, and the repository is reported as not compared instead of failing."""
         if self.by_repository_name is None:
             return wanted
         repository = Objects(objects.client, Repositories()).get(self.by_repository_name)
-        if repository is None or not repository.get("url"):
-            raise AICoreError("repository_name: repository %s is not onboarded (or shows no URL); onboard it with "
-                              "sap_aicore.admin.aicore_repository first" % self.by_repository_name)
-        return dict(wanted, repository_url=repository["url"])
+        if repository is not None and repository.get("url"):
+            return dict(wanted, repository_url=repository["url"])
+        if check_mode:
+            return dict(wanted, repository_name=self.by_repository_name)
+        raise AICoreError("repository_name: repository %s is not onboarded (or shows no URL); onboard it with "
+                          "sap_aicore.admin.aicore_repository first" % self.by_repository_name)
 
     def shown(self, details):
         return dict((option, details[field]) for option, field in self.API_FIELDS.items() if field in details)

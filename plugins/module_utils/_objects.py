@@ -97,7 +97,7 @@ class ObjectType:
         """The task's desired object as ``{option: value}``, checked; raises ``InputError``."""
         raise NotImplementedError
 
-    def complete(self, objects, wanted):
+    def complete(self, objects, wanted, check_mode):
         """``wanted`` with what only AI Core can tell (read once per task, before any name); raises ``AICoreError``."""
         return wanted
 
@@ -288,7 +288,7 @@ def manage(module, object_type):
     objects = Objects(client, object_type)
     if wanted is not None:
         try:
-            wanted = object_type.complete(objects, wanted)
+            wanted = object_type.complete(objects, wanted, module.check_mode)
         except AICoreError as error:
             finish_run(module, client)
             fail_every(module, object_type.kind, names, msg=str(error))

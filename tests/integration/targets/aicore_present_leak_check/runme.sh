@@ -20,6 +20,9 @@ leak_run update_check 0 update.yml --check
 leak_run update 0 update.yml
 leak_run update_unchanged 0 update.yml -e leak_again=true
 leak_run failures 0 failures.yml
+leak_run objects_check 0 objects.yml --check
+leak_run objects 0 objects.yml
+leak_run objects_again 0 objects.yml -e leak_again=true
 leak_run hard_refusal 2 hard_refusal.yml
 leak_run hard_server 2 hard_server.yml
 

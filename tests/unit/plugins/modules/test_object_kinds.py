@@ -226,6 +226,16 @@ def test_an_application_of_a_repository_not_onboarded_fails_before_any_write(ten
     assert result["failed"] and "not onboarded" in result["msg"] and writes(tenant) == []
 
 
+def test_in_check_mode_an_application_of_a_repository_not_yet_onboarded_is_never_unchanged(tenant, capsys):
+    """A play that onboards the repository in an earlier task: in check mode that repository does not exist yet."""
+    by_name = dict(application(tenant), repository_name="onboarded-later")
+    del by_name["repository_url"]
+    assert only(run(aicore_application, by_name, capsys, check_mode=True), "applications")["action"] == "created"
+    run(aicore_application, application(tenant), capsys)  # the application exists, by URL
+    existing = only(run(aicore_application, by_name, capsys, check_mode=True), "applications")
+    assert existing["action"] == "kept" and existing["not_compared"] == ["repository_name"]
+
+
 def test_refresh_syncs_an_unchanged_application_and_waits_for_the_new_sync(tenant, capsys):
     tenant.configure(application_sync_delay=1.0)  # a sync the wait sees under way: the status before it is no answer
     run(aicore_application, application(tenant), capsys)

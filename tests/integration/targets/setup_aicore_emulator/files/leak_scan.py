@@ -24,7 +24,8 @@ Every LOG except CANARY_LOG must hold none of them, be a complete -vvvv run (PLA
 connection debug lines; with --module, the module NAME ran) and, together, show a masked option
 (with --diffs also a diff). CANARY_LOG was printed on purpose: it must show each KIND of
 --canary-shows (see CANARY_KINDS), the proof that the search finds what it looks for. The values
-LEAK_VARS lists in ``leak_sent`` must be in a request body the emulator logged (as base64), so
+LEAK_VARS lists in ``leak_sent`` must be in a request body the emulator logged (as base64 for
+generic secrets, as given for the other kinds), so
 the needles are values that really went through the module. Findings name the file, line and
 kind of needle, never the value.
 """
@@ -175,8 +176,8 @@ def check_canary(path, config, planted, all_needles, shows):
 def check_sent(planted, requests):
     """The values the runs wrote reached the emulator, so the scan looks for real data."""
     bodies = json.dumps([record.get("body") for record in requests if record["method"] in ("POST", "PATCH")])
-    return ["%s: its base64 is in no POST or PATCH the emulator logged" % name
-            for name in planted.get("leak_sent", []) if b64(planted[name]) not in bodies]
+    return ["%s: neither it nor its base64 is in a POST or PATCH the emulator logged" % name
+            for name in planted.get("leak_sent", []) if b64(planted[name]) not in bodies and json.dumps(planted[name])[1:-1] not in bodies]
 
 
 def check_capture(path, lines, module):
