@@ -272,3 +272,10 @@ def test_many_names_in_one_task_are_reported_in_order(tenant, capsys):
     assert result["msg"] == "created 12 (12 Docker registry secrets)"
     deleted = run(aicore_docker_registry_secret, connection(tenant, name=names, state="absent"), capsys)
     assert deleted["msg"] == "deleted 12 (12 Docker registry secrets)"
+
+
+@pytest.mark.parametrize("module, key", [(aicore_repository, "repositories"), (aicore_application, "applications"),
+                                         (aicore_docker_registry_secret, "docker_registry_secrets")])
+def test_a_404_at_a_wrong_api_path_is_never_reported_absent(tenant, capsys, module, key):
+    result = run(module, connection(tenant, name="gone-for-sure", state="absent", api_url=tenant.url + "/v2/admin"), capsys)
+    assert result["failed"] and "does not lead to the AI Core API" in only(result, key)["error"]
