@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Copyright: contributors to sap_aicore.admin
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # The shared part of the leak-check targets' runme.sh (aicore_leak_check, aicore_present_leak_check,
