@@ -97,9 +97,17 @@ applications:
         - What happened, or in check mode what would have happened.
         - V(created), V(updated), V(refreshed) or V(unchanged) with O(state=present); V(deleted) or V(absent)
           with O(state=absent); V(failed) in either.
+        - In check mode, an existing application given O(repository_name) of a repository not onboarded yet (an
+          earlier task of the play would onboard it) is V(kept): its repository could not be compared.
       type: str
       returned: always
       sample: updated
+    not_compared:
+      description: What could not be compared; only V(repository_name), in the check mode case above.
+      type: list
+      elements: str
+      returned: when RV(applications[].action=kept)
+      sample: [repository_name]
     differing:
       description: The options that differed from what AI Core showed, and were changed.
       type: list
