@@ -33,6 +33,10 @@ mkdir -p "${out}"
 # ansible-core 2.19+ leaves the module's arguments ("invocation") out of results unless asked;
 # ask, so the scanned output holds every option as the module masked it (2.18 always shows it).
 export ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0 ANSIBLE_INJECT_INVOCATION=true OUTPUT_DIR
+# The playbooks steer the emulator with the role's aicore_emulator_control (no module process per call);
+# they do not include the role, so ansible finds the action here.
+ANSIBLE_ACTION_PLUGINS=$(cd "$(dirname "${BASH_SOURCE[0]}")/../action_plugins" && pwd)
+export ANSIBLE_ACTION_PLUGINS
 
 # The end of a log for the console; even a failing run's output may hold a needle: those lines are left out.
 _leak_tail() {
