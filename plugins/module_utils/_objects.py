@@ -21,11 +21,11 @@ import re
 
 from urllib.parse import quote
 
+from ansible_collections.sap_aicore.admin.plugins.module_utils._batch import run_each
 from ansible_collections.sap_aicore.admin.plugins.module_utils._errors import AICoreError
 from ansible_collections.sap_aicore.admin.plugins.module_utils._module import finish_run
 from ansible_collections.sap_aicore.admin.plugins.module_utils._outcomes import Outcome, fail_every, given_items, report, run_items, start_run
 from ansible_collections.sap_aicore.admin.plugins.module_utils._paging import all_pages
-from ansible_collections.sap_aicore.admin.plugins.module_utils._batch import run_each
 from ansible_collections.sap_aicore.admin.plugins.module_utils._validation import InputError, check_concurrency, shorten, type_word, unique_names
 from ansible_collections.sap_aicore.admin.plugins.module_utils._waiting import Deadline, check_wait_timeout, wait_all
 
@@ -353,7 +353,7 @@ def _number_at(document, outer, inner):
 def check_url(url, option):
     """Refuse anything but an http(s) URL of printable characters; return the URL."""
     if not isinstance(url, str) or len(url) > URL_LONGEST or not WEB_URL.fullmatch(url) or CONTROL.search(url):
-        raise InputError("%s: give an https:// URL of at most %d characters, without spaces or control characters" % (option, URL_LONGEST))
+        raise InputError("%s: give an http:// or https:// URL of at most %d characters, without spaces or control characters" % (option, URL_LONGEST))
     return url
 
 

@@ -98,7 +98,7 @@ applications:
         - V(created), V(updated), V(refreshed) or V(unchanged) with O(state=present); V(deleted) or V(absent)
           with O(state=absent); V(failed) in either.
         - In check mode, an existing application given O(repository_name) of a repository not onboarded yet (an
-          earlier task of the play would onboard it) is V(kept): its repository could not be compared.
+          earlier task of the play would onboard it) is V(kept), as its repository could not be compared.
       type: str
       returned: always
       sample: updated
