@@ -13,6 +13,7 @@ is believed only once the scope and the API path are proven real (``_proof``).
 import copy
 
 from ansible_collections.sap_aicore.admin.plugins.module_utils._auth import TokenSource
+from ansible_collections.sap_aicore.admin.plugins.module_utils._errors import quotable
 from ansible_collections.sap_aicore.admin.plugins.module_utils._http import Transport, new_session
 from ansible_collections.sap_aicore.admin.plugins.module_utils._proof import ScopeProof
 from ansible_collections.sap_aicore.admin.plugins.module_utils._scope import describe
@@ -51,6 +52,10 @@ class AICoreClient:
         for value in values:
             if value:
                 self._on_secret(value)
+
+    def quote(self, text):
+        """Text from an answer (a status message), fit to show: scrubbed of every secret of the run, shortened."""
+        return quotable(text, self._transport.redactor.scrub) if isinstance(text, str) else text
 
     def in_scope(self, scope_headers, scope_source):
         """A client for another scope over the same connections, token and redaction, with its own proof.

@@ -19,7 +19,7 @@ from ansible_collections.sap_aicore.admin.plugins.module_utils._validation impor
 
 NO_SPACE = re.compile(r"[^\s\x00-\x1f\x7f]+")
 SHORT_TEXT = 1024
-DATA_LONGEST = 64 * 1024  # characters of all write-only values of one object together: far above any credential
+DATA_LONGEST = 64 * 1024  # characters of one write-only value: far above any credential
 
 
 def check_text(value, option, longest=SHORT_TEXT):
@@ -46,7 +46,7 @@ class ObjectStoreSecrets(ObjectType):
     # A DNS subdomain, checked without nested quantifiers: the dot rules are substrings it may not hold.
     name_rule = NameRule(re.compile(r"[a-z0-9](?:[-.a-z0-9]*[a-z0-9])?"), 233,
                          "lower-case letters, digits, '-' and '.', starting and ending with a letter or digit, "
-                         "with a letter or digit on each side of every '.'", never=("..", ".-", "-."))
+                         "with a letter or digit on each side of every '.'", never=("..", ".-", "-."), reserved_ending="-object-store-secret")
     readable = ("type", "bucket", "endpoint", "region", "path_prefix", "verify_ssl", "use_https")
     write_only = ("data",)
     # Where AI Core shows each readable option: metadata annotations; the first one present counts.
@@ -91,8 +91,8 @@ class ObjectStoreSecrets(ObjectType):
         shown = {}
         for option, keys in (self.ANNOTATIONS.items() if isinstance(metadata, dict) else ()):
             value = next((metadata[key] for key in keys if isinstance(metadata.get(key), str)), None)
-            if value is not None and option in self.SWITCHES:
-                value = {"1": True, "true": True, "0": False, "false": False}.get(value.lower(), value)
+            if value is not None and option in self.SWITCHES:  # a switch AI Core shows in no known spelling is not shown
+                value = {"1": True, "true": True, "0": False, "false": False}.get(value.lower())
             if value is not None:
                 shown[option] = value
         return shown
@@ -132,6 +132,7 @@ class DockerRegistrySecrets(ObjectType):
                          "'_' never twice in a row nor just before the last character", shortest=2)
     write_only = ("registry", "username", "password", "dockerconfigjson")
     patch_headers = {"Content-Type": "application/merge-patch+json"}  # the only type SAP's reference takes for its PATCH
+    DESCRIPTIVE = ("username", "email", "serveraddress")  # the fields of a registry's entry that are no credentials
     quota = "/admin/resourceQuota/dockerRegistrySecrets"
 
     def wanted(self, params):
@@ -144,12 +145,18 @@ class DockerRegistrySecrets(ObjectType):
         return {"registry": registry, "username": username, "password": check_credential(params["password"], "password")}
 
     def secrets_of(self, wanted):
+        """The configuration's text and every credential in it: all values of each registry's entry but the
+        descriptive ones, and the password inside each ``auth`` (base64 of user:password)."""
         config = self.config(wanted)
         hidden = [config, wanted.get("password")]
-        auths = json.loads(config)["auths"]
-        for entry in auths.values():
-            if isinstance(entry, dict):
-                hidden.extend(str(entry[field]) for field in ("password", "auth", "identitytoken") if entry.get(field))
+        for entry in json.loads(config)["auths"].values():
+            for field, value in (entry.items() if isinstance(entry, dict) else ()):
+                if isinstance(value, str) and field not in self.DESCRIPTIVE:
+                    hidden.append(value)
+            try:
+                hidden.append(base64.b64decode(entry["auth"]).decode("utf-8").partition(":")[2])
+            except (KeyError, TypeError, ValueError):
+                pass  # no auth, or not base64 of text: the value itself is hidden above
         return [value for value in hidden if value]
 
     @staticmethod
@@ -173,7 +180,7 @@ def docker_config_text(config):
             raise InputError("dockerconfigjson: at most %d characters" % DATA_LONGEST)
         try:
             config = json.loads(config)
-        except ValueError:
+        except (ValueError, RecursionError):
             raise InputError("dockerconfigjson: not JSON; give the text of a .dockerconfigjson file, or a mapping") from None
     if not isinstance(config, dict) or not isinstance(config.get("auths"), dict) or not config["auths"]:
         raise InputError("dockerconfigjson: give a mapping (or its JSON text) with an 'auths' mapping of registries, as in ~/.docker/config.json")
@@ -212,7 +219,7 @@ class Repositories(ObjectType):
         details = objects.get(name)
         status = (details or {}).get("status")
         if status == self.ERROR:
-            reason = details.get("message") or "AI Core gives no reason: check the URL, the user name and the password"
+            reason = objects.client.quote(details.get("message")) or "AI Core gives no reason: check the URL, the user name and the password"
             raise AICoreError("repository %s is in status ERROR: %s" % (name, reason))
         return status == self.COMPLETED, details
 
@@ -237,7 +244,8 @@ class Applications(ObjectType):
     def __init__(self):
         self.refresh = False
         self.by_repository_name = None
-        self.synced_before_refresh = {}
+        self.marks_before_write = {}  # name -> the sync marks its status showed before this task wrote to it
+        self.moved = set()            # names whose status has shown a sync since this task's write
 
     def wanted(self, params):
         self.refresh = params["refresh"]
@@ -278,40 +286,46 @@ class Applications(ObjectType):
     def status(self, objects, name, details):
         if "syncStatus" not in details and "healthStatus" not in details:
             return {}  # the application's own details: its status is read only when waited for
-        return {"sync_status": details.get("syncStatus"), "health_status": details.get("healthStatus"), "status_message": details.get("message")}
+        return {"sync_status": details.get("syncStatus"), "health_status": details.get("healthStatus"),
+                "status_message": objects.client.quote(details.get("message"))}
+
+    def before_write(self, objects, name, details):
+        status = objects.get(name, ("status",)) or {}
+        self.marks_before_write[name] = self.sync_marks(status)
 
     def follow_up(self, objects, name, outcome, check_mode):
         """With refresh, ask AI Core to sync an application the task did not otherwise change."""
         if not self.refresh or outcome.action not in ("unchanged", "kept"):
             return outcome
         if not check_mode:
-            current = objects.get(name, ("status",)) or {}
-            self.synced_before_refresh[name] = current.get("syncFinishedAt")
+            self.before_write(objects, name, None)
             objects.post(name, "refresh")
         return Outcome("refreshed", outcome.before, outcome.after, outcome.fields)
 
+    @staticmethod
+    def sync_marks(status):
+        """What moves when AI Core looks at an application again: when its last sync ended, when it last compared."""
+        return status.get("syncFinishedAt"), status.get("reconciledAt")
+
     def ready(self, objects, name, wanted):
-        """Synced and healthy, from the source the task gave, and (after a refresh) synced anew."""
+        """Synced from the source the task gave and healthy, judged only on a status that AI Core wrote after
+        this task's write; a sync that ends Degraded or Missing fails, with AI Core's message."""
         status = objects.get(name, ("status",))
         if status is None:
             return False, None
+        before = self.marks_before_write.get(name)
+        # A created application has no earlier status; an application whose status carries no marks cannot show
+        # that it moved, so its status is taken as it comes.
+        if before is None or before == (None, None) or status.get("syncStatus") != self.SYNCED or self.sync_marks(status) != before:
+            self.moved.add(name)
         source = status.get("source") if isinstance(status.get("source"), dict) else {}
         from_wanted = all(source.get(key) in (None, wanted[option]) for key, option in self.SOURCE_FIELDS)
-        if status.get("healthStatus") in self.FAILED_HEALTH and from_wanted:
-            raise AICoreError("application %s is %s: %s" % (name, status["healthStatus"], status.get("message") or "AI Core gives no message"))
-        synced = from_wanted and status.get("syncStatus") == self.SYNCED and status.get("healthStatus") == self.HEALTHY
-        return synced and self._synced_since_refresh(name, status), status
-
-    def _synced_since_refresh(self, name, status):
-        """Whether a sync ended after the refresh: one was seen under way, or its end (to the second) is another.
-        Until then, the status may still be that of the sync before the refresh."""
-        before = self.synced_before_refresh.get(name, False)
-        if before is False:
-            return True  # not refreshed
-        if status.get("syncStatus") != self.SYNCED or status.get("healthStatus") != self.HEALTHY or status.get("syncFinishedAt") != before:
-            self.synced_before_refresh.pop(name)  # a sync under way or done: the next synced status is a new one
-            return status.get("syncFinishedAt") != before and status.get("syncStatus") == self.SYNCED
-        return False
+        if name not in self.moved or not from_wanted or status.get("syncStatus") != self.SYNCED:
+            return False, status
+        if status.get("healthStatus") in self.FAILED_HEALTH:
+            raise AICoreError("application %s is %s after its sync: %s" % (
+                name, status["healthStatus"], objects.client.quote(status.get("message")) or "AI Core gives no message"))
+        return status.get("healthStatus") == self.HEALTHY, status
 
     def described(self, objects, details):
         described = dict(self.shown(details), name=details[self.name_key])

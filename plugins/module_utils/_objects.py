@@ -32,7 +32,9 @@ from ansible_collections.sap_aicore.admin.plugins.module_utils._waiting import D
 NOT_FOUND = 404
 URL_LONGEST = 2048
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-WEB_URL = re.compile(r"https?://[^\s/?#]+(?:[/?#]\S*)?")  # a scheme, a host, and no white space or control characters
+# A scheme, a host without user information (credentials in a URL would be shown wherever the URL is),
+# and no white space or control characters.
+WEB_URL = re.compile(r"https?://[^\s/?#@]+(?:[/?#]\S*)?")
 # SAP names 409 for a repository that exists and no answer for the other kinds: 400 and 409 are both plausible.
 REFUSED_CREATE = (400, 409)
 QUOTA_UNANSWERED = (400, 403, 404, 405, 501)  # the quota is extra information; a tenant that will not say is no failure
@@ -59,11 +61,12 @@ class NameRule:
     """The names a kind allows: a whole-string pattern free of nested quantifiers (so linear), a length
     range, substrings it may not hold, and the rule in words for the message."""
 
-    def __init__(self, pattern, longest, words, shortest=1, never=()):
+    def __init__(self, pattern, longest, words, shortest=1, never=(), reserved_ending=None):
         self.pattern = pattern
         self.longest = longest
         self.shortest = shortest
         self.never = never
+        self.reserved_ending = reserved_ending
         self.words = words
 
     def check(self, noun, name, option="name", index=None):
@@ -74,6 +77,9 @@ class NameRule:
         if not (self.shortest <= len(name) <= self.longest and self.pattern.fullmatch(name)) or any(part in name for part in self.never):
             raise InputError("%s: %s name %r is not allowed: use %d to %d characters, %s" % (
                 option, noun, shorten(name), self.shortest, self.longest, self.words))
+        if self.reserved_ending and name.endswith(self.reserved_ending):
+            raise InputError("%s: %s name %r may not end in %s, which AI Core may add to the names it returns"
+                             % (option, noun, shorten(name), self.reserved_ending))
 
 
 class ObjectType:
@@ -113,6 +119,10 @@ class ObjectType:
         """``{option: value}`` of the readable options that ``details`` shows; an option it does not show is left out."""
         return dict((option, details[option]) for option in self.readable if option in details)
 
+    def before_write(self, objects, name, details):
+        """Called just before an existing object is written: a kind whose readiness shows only as a change
+        of status keeps what it needs to tell the status after the write from the one before."""
+
     def refuse_update(self, name, differing):
         """An ``AICoreError`` when AI Core cannot change these fields in place, or None."""
         return None
@@ -148,7 +158,10 @@ class Objects:
         self.type = object_type
 
     def path(self, name, *below):
-        self.type.name_rule.check(self.type.kind.noun, name)  # callers validated already; paths stay safe by construction
+        """The path of one object. Task names were checked by the kind's rule; a name AI Core listed (which its
+        own, looser rule allowed) is only quoted. A dot segment would address another resource, whoever gave it."""
+        if name in (".", ".."):
+            raise AICoreError("%s name %r cannot be addressed: it is a path segment of its own" % (self.type.kind.noun, name))
         return "/".join((self.type.collection, quote(name, safe="")) + below)
 
     def get(self, name, below=(), prove_404=True):
@@ -178,8 +191,10 @@ class Objects:
         reply = self.client.call("POST", self.type.collection, json=body, ok=(200, 201, 202), tolerate=REFUSED_CREATE, scoped=self.type.scoped)
         if 200 <= reply.status < 300:
             return "created"
+        if reply.after_lost_attempt:  # the lost attempt most likely created it; a pending (202) create may not read yet
+            return "created"
         if self.get(name) is not None:
-            return "created" if reply.after_lost_attempt else "exists"
+            return "exists"
         raise self.client.failure(reply, "POST %s%s (create %s) failed" % (self.client.settings.api_url, self.type.collection, name), self.type.scoped)
 
     def update(self, name, body):
@@ -198,10 +213,10 @@ def ensure(objects, name, wanted, update_mode, check_mode):
     """state=present for one name: create it, or compare and update it as ``update_mode`` says."""
     object_type = objects.type
     current = objects.get(name, prove_404=check_mode)  # outside check mode, the create proves or refutes the scope
-    if current is None and (check_mode or objects.create(name, object_type.body(name, wanted, creating=True)) == "created"):
-        return Outcome("created", ABSENT, view(object_type, wanted, WRITTEN))
-    if current is None:  # another writer created it between our read and our create
-        current = objects.get(name)
+    if current is None:
+        if check_mode or objects.create(name, object_type.body(name, wanted, creating=True)) == "created":
+            return Outcome("created", ABSENT, view(object_type, wanted, WRITTEN))
+        current = objects.get(name)  # another writer created it between our read and our create
     if current is None:
         raise AICoreError("creating %s %s answered that it exists, but it cannot be read" % (object_type.kind.noun, name))
     shown = object_type.shown(current)
@@ -215,6 +230,7 @@ def ensure(objects, name, wanted, update_mode, check_mode):
         if refusal is not None:
             return Outcome.failed(refusal, dict(fields, differing=differing))
         if not check_mode:
+            object_type.before_write(objects, name, current)
             objects.update(name, object_type.body(name, wanted, creating=False))
         return Outcome("updated", before, view(object_type, wanted, WRITTEN), dict(fields, differing=differing))
     if not_compared:
@@ -254,7 +270,7 @@ def waited(objects, outcomes, state, wanted, deadline, concurrency):
 
     def timed_out(name, seen):
         what = "ready" if state == "present" else "gone"
-        last = object_type.status(objects, name, seen) if seen else {}
+        last = dict((field, objects.client.quote(value)) for field, value in object_type.status(objects, name, seen).items()) if seen else {}
         return AICoreError("%s %s was not %s within wait_timeout (%d s)%s; AI Core may still finish: run the task again to wait longer" % (
             object_type.kind.noun, name, what, deadline.seconds, "; last seen: %s" % last if last else ""))
 
@@ -273,7 +289,7 @@ def waited(objects, outcomes, state, wanted, deadline, concurrency):
 def manage(module, object_type):
     """The whole run of a managing module: check the task, work on every name, wait, report."""
     params = module.params
-    names = given_items(params["name"])
+    names = given_items(params["name"])  # what a refused task reports, until the names pass their checks
     try:
         names = unique_names(params["name"], lambda name, option, index=None: object_type.name_rule.check(object_type.kind.noun, name, option, index),
                              "name", "%s name" % object_type.kind.noun)
@@ -336,7 +352,10 @@ def describe(module, object_type):
 
 def read_quota(client, path):
     """``{"used": int, "maximum": int}`` from a ``/admin/resourceQuota/...`` endpoint as far as AI Core answers, or None."""
-    reply = client.call("GET", path, tolerate=QUOTA_UNANSWERED, scoped=False, prove_404=False)
+    try:
+        reply = client.call("GET", path, tolerate=QUOTA_UNANSWERED, scoped=False, prove_404=False)
+    except AICoreError:
+        return None  # extra information only: the listing the task asked for stands without it
     if reply.status != 200:
         return None
     document = reply.json()
@@ -353,7 +372,8 @@ def _number_at(document, outer, inner):
 def check_url(url, option):
     """Refuse anything but an http(s) URL of printable characters; return the URL."""
     if not isinstance(url, str) or len(url) > URL_LONGEST or not WEB_URL.fullmatch(url) or CONTROL.search(url):
-        raise InputError("%s: give an http:// or https:// URL of at most %d characters, without spaces or control characters" % (option, URL_LONGEST))
+        raise InputError("%s: give an http:// or https:// URL of at most %d characters, without spaces, control characters "
+                         "or credentials before the host (give those as username and password)" % (option, URL_LONGEST))
     return url
 
 

@@ -14,7 +14,8 @@ description:
     an application has no write-only values and no O(ignore:update_mode).
   - With O(refresh), asks AI Core to sync an application that the task does not otherwise change.
   - With O(wait), waits until each application the task created, changed or refreshed is synced from the
-    source the task gave and healthy; one that turns V(Degraded) or V(Missing) fails, with AI Core's message.
+    source the task gave and healthy, judged on a status AI Core wrote after the task's write (a sync, or a
+    new comparison with the repository); one whose sync ends V(Degraded) or V(Missing) fails, with AI Core's message.
 options:
   repository_url:
     description:

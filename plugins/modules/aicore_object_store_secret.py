@@ -52,7 +52,8 @@ extends_documentation_fragment:
   - sap_aicore.admin.objects.UPDATE_MODE
 notes:
   - "Names are 1 to 233 characters of lower-case letters, digits, C(-) and C(.), starting and ending with a letter or digit,
-    with a letter or digit on each side of every C(.) (SAP's rule, that of a DNS name)."
+    with a letter or digit on each side of every C(.) (SAP's rule, that of a DNS name). A name may not end in
+    C(-object-store-secret): AI Core may add that ending to the names it returns."
   - "Object store secrets live in a resource group: give O(resource_group) (or E(AICORE_RESOURCE_GROUP)). O(tenant_scope) is refused."
   - "An update sends the whole secret (C(PATCH /v2/admin/objectStoreSecrets/<name>)), as AI Core requires: O(data) and every
     field the task gives. A field the task leaves out is not kept by the update."

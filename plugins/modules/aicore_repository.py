@@ -18,6 +18,7 @@ options:
   url:
     description:
       - The repository's HTTPS URL, for example V(https://github.com/example/aicore-pipelines).
+      - A URL with credentials before the host is refused; give them as O(username) and O(password).
       - Required with O(state=present). AI Core cannot change the URL of a repository; when it differs, the name
         fails and says so. Offboard it (O(state=absent)) and onboard it anew.
     type: str
@@ -90,8 +91,8 @@ repositories:
     action:
       description:
         - What happened, or in check mode what would have happened.
-        - V(created), V(updated), V(unchanged) (the URL matches and nothing else was given to compare) or V(kept)
-          (the URL matches; the credentials were not compared and left as they were) with O(state=present);
+        - V(created), V(updated) or V(kept) (the URL matches; the credentials were not compared and left as they were)
+          with O(state=present); never V(unchanged), as AI Core shows no credentials to compare;
           V(deleted) or V(absent) with O(state=absent); V(failed) in either.
       type: str
       returned: always

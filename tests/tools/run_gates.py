@@ -14,8 +14,8 @@ own results (junit, bot, ...) are copied to tests/output/ansible-test/<gate>/.
 ansible-test runs from the installed copy, build/collections/ansible_collections/
 sap_aicore/admin, as it must run from inside an ansible_collections/ tree.
 
-Three lanes run at the same time once build+install is done: integration-2.21, integration-2.18,
-and every other gate one after another. An integration lane keeps about one core busy at most
+Lanes run at the same time once build+install is done: integration-2.21, integration-2.18,
+ansible-lint (it only reads), and every other gate one after another. An integration lane keeps about one core busy at most
 (controller, module and emulator take turns), so the short gates fill what the pair leaves of two
 cores. Each integration gate has its own installed copy (ansible-test keeps its venvs, temporary
 files and results in the copy's tests/output/, which the other lane's gates would wipe), its own
@@ -65,7 +65,7 @@ class Gate:
     needs_install: bool = False        # runs against the installed copy
     env: dict = field(default_factory=dict)
     ansible_test_output: bool = False  # copy the installed copy's tests/output afterwards
-    lane: str = ''                     # the integration gates each run in a lane of their own, beside the others
+    lane: str = ''                     # a gate with a lane runs beside the others (the integration gates, ansible-lint)
     result: str = field(default='not run')
     seconds: float = 0.0
 
@@ -107,8 +107,9 @@ def gates():
              venv=VENV_218, ansible_test_output=True, lane='integration-2.18', cwd=INSTALLED_218, needs_install=True),
         # The playbooks' FQCNs resolve against the installed copy; --offline: no schema refresh, no galaxy
         # installs, no version check (.ansible-lint leaves that off for bare runs, which install the collection).
+        # In a lane of its own: it only reads the installed copy, and `make check` then takes the time of sanity + units.
         Gate('ansible-lint', [str(VENV / 'bin/ansible-lint'), '--offline', '--profile', 'production'], needs_install=True,
-             env={'ANSIBLE_COLLECTIONS_PATH': str(INSTALLED.parents[2])}),
+             env={'ANSIBLE_COLLECTIONS_PATH': str(INSTALLED.parents[2])}, lane='ansible-lint'),
         Gate('emulator', [str(VENV / 'bin/python'), '-m', 'pytest', '-q', 'tests/unit/emulator']),
         # SAP's own Python SDK (sap-ai-sdk-core, .venv-sdk from tests/requirements-sdk.txt) against the emulator:
         # create, list, modify, delete, delete again -> its not-found error; resource groups (tests/sdk/run.sh).
@@ -240,7 +241,7 @@ def main(argv):
     installed = (INSTALLED / 'MANIFEST.json').is_file() and all(g.result == 'passed' for g in first)
     lanes = [[g] for g in selected if g.lane] + [[g for g in selected if not g.lane and g not in first]]
     lanes = [lane for lane in lanes if lane]
-    for gate in (g for g in selected if g.lane and installed):
+    for gate in (g for g in selected if g.cwd in (INSTALLED_221, INSTALLED_218) and installed):
         copy_installed(gate.cwd)  # before any lane starts: each integration lane has its own copy
     threads = [threading.Thread(target=run_lane, args=(lane, installed, len(lanes) > 1)) for lane in lanes]
     for thread in threads:

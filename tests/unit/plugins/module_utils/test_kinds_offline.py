@@ -13,7 +13,8 @@ import pytest
 
 from ansible_collections.sap_aicore.admin.plugins.module_utils._kinds import (
     Applications, DockerRegistrySecrets, ObjectStoreSecrets, Repositories, docker_config_text)
-from ansible_collections.sap_aicore.admin.plugins.module_utils._objects import NOT_COMPARED, WRITTEN, check_url, view
+from ansible_collections.sap_aicore.admin.plugins.module_utils._errors import AICoreError
+from ansible_collections.sap_aicore.admin.plugins.module_utils._objects import NOT_COMPARED, WRITTEN, Objects, check_url, view
 from ansible_collections.sap_aicore.admin.plugins.module_utils._validation import InputError
 
 # SAP's patterns from its API reference (AI_CORE_API 2.42), as documented: the rules the linear ones must equal.
@@ -159,3 +160,42 @@ def test_diff_views_show_readable_values_and_only_words_for_the_rest():
     kept = view(kind, {"url": "https://github.com/example/repo", "username": None, "password": None}, NOT_COMPARED)
     assert kept == {"state": "present", "url": "https://github.com/example/repo", "username": NOT_COMPARED, "password": NOT_COMPARED}
     assert "token" not in json.dumps(view(kind, wanted, WRITTEN))
+
+
+@pytest.mark.parametrize("url", ["https://oauth2:token@gitlab.com/x.git", "https://user@github.com/x"])
+def test_a_url_with_credentials_is_refused_pointing_to_username_and_password(url):
+    with pytest.raises(InputError, match="username and password") as refused:
+        check_url(url, "url")
+    assert "token" not in str(refused.value)
+
+
+def test_an_object_store_name_may_not_end_in_the_suffix_ai_core_may_add():
+    assert not accepts(ObjectStoreSecrets, "ci-1041-object-store-secret")
+    assert accepts(ObjectStoreSecrets, "ci-1041-object-store")
+
+
+def test_every_credential_of_a_ready_docker_config_is_hidden_also_inside_auth():
+    ready = {"auths": {"r.example.com": {"auth": base64.b64encode(b"bot:inner-password").decode(), "registrytoken": "reg-token",
+                                         "username": "bot", "email": "bot@example.com"}}}
+    kind = DockerRegistrySecrets()
+    hidden = kind.secrets_of(kind.wanted(dict(registry=None, username=None, password=None, dockerconfigjson=ready)))
+    assert {"inner-password", "reg-token"} <= set(hidden)
+    assert "bot" not in hidden and "bot@example.com" not in hidden  # descriptive: hiding them would blank words everywhere
+
+
+def test_a_deeply_nested_docker_config_is_refused_not_a_traceback():
+    with pytest.raises(InputError, match="^dockerconfigjson: not JSON"):
+        docker_config_text("[" * 60000)
+
+
+def test_object_store_switches_in_an_unknown_spelling_are_not_shown():
+    assert ObjectStoreSecrets().shown({"metadata": {"serving.kubeflow.org/s3-usehttps": "maybe"}}) == {}
+
+
+def test_a_listed_name_outside_the_module_rule_is_addressed_but_a_dot_segment_never():
+    """AI Core's own rule for application names in paths (up to 63) is looser than the create's (54)."""
+    endpoints = Objects(None, Applications())
+    assert endpoints.path("a" * 60, "status") == "/admin/applications/%s/status" % ("a" * 60)
+    for segment in (".", ".."):
+        with pytest.raises(AICoreError, match="path segment"):
+            endpoints.path(segment)

@@ -279,3 +279,19 @@ def test_many_names_in_one_task_are_reported_in_order(tenant, capsys):
 def test_a_404_at_a_wrong_api_path_is_never_reported_absent(tenant, capsys, module, key):
     result = run(module, connection(tenant, name="gone-for-sure", state="absent", api_url=tenant.url + "/v2/admin"), capsys)
     assert result["failed"] and "does not lead to the AI Core API" in only(result, key)["error"]
+
+
+def test_a_create_whose_first_attempt_was_lost_at_the_gateway_is_created(tenant, capsys):
+    """The 502 came after the work: the retry finds the name taken while the accepted create is still pending."""
+    tenant.configure(admin_object_delay=1.0)
+    tenant.add_fault({"action": "respond_after", "endpoint": "api", "method": "POST", "status": 502, "body": "bad gateway",
+                      "content_type": "text/plain"})
+    result = run(aicore_docker_registry_secret, registry(tenant, retries=2), capsys)
+    assert only(result, "docker_registry_secrets")["action"] == "created" and result["changed"], result
+    assert objects(tenant, "docker_registry_secrets")["team-registry"]["writes"] == 1
+
+
+def test_the_quota_is_left_out_when_ai_core_fails_to_answer_it(tenant, capsys):
+    tenant.add_fault({"action": "respond", "endpoint": "api", "method": "GET", "path": "/v2/admin/resourceQuota/.*", "status": 503, "times": -1})
+    result = run(aicore_repository_info, connection(tenant, retries=0), capsys)
+    assert not result.get("failed") and "quota" not in result and result["repositories"] == []
