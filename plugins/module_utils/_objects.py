@@ -17,6 +17,7 @@ what was not compared; with ``always`` the object is rewritten on every run (``u
 ``unchanged`` means that every field the task gives was compared and matched.
 """
 
+import os
 import re
 
 from urllib.parse import quote
@@ -26,6 +27,7 @@ from ansible_collections.sap_aicore.admin.plugins.module_utils._errors import AI
 from ansible_collections.sap_aicore.admin.plugins.module_utils._module import finish_run
 from ansible_collections.sap_aicore.admin.plugins.module_utils._outcomes import Outcome, fail_every, given_items, report, run_items, start_run
 from ansible_collections.sap_aicore.admin.plugins.module_utils._paging import all_pages
+from ansible_collections.sap_aicore.admin.plugins.module_utils._scope import RESOURCE_GROUP_ENV
 from ansible_collections.sap_aicore.admin.plugins.module_utils._validation import InputError, check_concurrency, shorten, type_word, unique_names
 from ansible_collections.sap_aicore.admin.plugins.module_utils._waiting import Deadline, check_wait_timeout, wait_all
 
@@ -381,3 +383,5 @@ def check_scope(object_type, params):
     """Objects of a resource group are addressed in one group only: the tenant scopes do not hold them."""
     if object_type.scoped and params.get("tenant_scope"):
         raise InputError("tenant_scope: %s live in a resource group; give resource_group instead" % object_type.kind.plural)
+    if object_type.scoped and params.get("resource_group") is None and not os.environ.get(RESOURCE_GROUP_ENV):
+        raise InputError("no scope: %s live in a resource group; set resource_group (or %s)" % (object_type.kind.plural, RESOURCE_GROUP_ENV))

@@ -295,3 +295,13 @@ def test_the_quota_is_left_out_when_ai_core_fails_to_answer_it(tenant, capsys):
     tenant.add_fault({"action": "respond", "endpoint": "api", "method": "GET", "path": "/v2/admin/resourceQuota/.*", "status": 503, "times": -1})
     result = run(aicore_repository_info, connection(tenant, retries=0), capsys)
     assert not result.get("failed") and "quota" not in result and result["repositories"] == []
+
+
+def test_an_object_store_secret_without_a_resource_group_is_refused_before_any_request(tenant, capsys, monkeypatch):
+    monkeypatch.delenv("AICORE_RESOURCE_GROUP", raising=False)
+    tenant.clear_log()
+    args = object_store(tenant)
+    del args["resource_group"]
+    result = run(aicore_object_store_secret, args, capsys)
+    assert result["failed"] and result["msg"] == "no scope: object store secrets live in a resource group; set resource_group (or AICORE_RESOURCE_GROUP)"
+    assert tenant.log() == []
