@@ -14,12 +14,14 @@ own results (junit, bot, ...) are copied to tests/output/ansible-test/<gate>/.
 ansible-test runs from the installed copy, build/collections/ansible_collections/
 sap_aicore/admin, as it must run from inside an ansible_collections/ tree.
 
-Lanes run at the same time once build+install is done: integration-2.21, integration-2.18,
-ansible-lint (it only reads), and every other gate one after another. An integration lane keeps about one core busy at most
-(controller, module and emulator take turns), so the short gates fill what the pair leaves of two
-cores. Each integration gate has its own installed copy (ansible-test keeps its venvs, temporary
-files and results in the copy's tests/output/, which the other lane's gates would wipe), its own
-emulator (free ports, its own secret), and the launcher writes the copy's integration_config.yml.
+Lanes run at the same time once build+install is done: integration-2.21 (split in two: the
+targets aliased leak_scan, which scan every line of -vvvv runs, have a lane of their own),
+integration-2.18, ansible-lint (it only reads), and every other gate one after another. An
+integration lane keeps about one core busy at most (controller, module and emulator take turns),
+so the lanes together fill two cores. Each integration gate has its own installed copy (ansible-test
+keeps its venvs, temporary files and results in the copy's tests/output/, which another lane's
+gates would wipe), its own emulator (free ports, its own secret), and the launcher writes the
+copy's integration_config.yml.
 integration-2.18 leaves out the targets aliased client_level: they exercise the client (retries,
 waiting, proof of scope, transport), which is the same code under every ansible-core; the
 Ansible-facing targets (arguments, check and diff mode, no_log, leak scans) run on both. Console
@@ -40,6 +42,7 @@ ROOT = Path(__file__).resolve().parents[2]
 INSTALLED = ROOT / 'build/collections/ansible_collections/sap_aicore/admin'
 # Copies of the installed collection, one per integration lane (see the docstring).
 INSTALLED_221 = ROOT / 'build/collections-2.21/ansible_collections/sap_aicore/admin'
+INSTALLED_221_LEAKS = ROOT / 'build/collections-2.21-leaks/ansible_collections/sap_aicore/admin'
 INSTALLED_218 = ROOT / 'build/collections-2.18/ansible_collections/sap_aicore/admin'
 OUTPUT = ROOT / 'tests/output'
 VENV = ROOT / '.venv'          # ansible-core 2.21, Python 3.13
@@ -99,9 +102,13 @@ def gates():
         # ansible-test finds python3.8 on PATH: pyenv's.
         Gate('units-3.8', ansible_test(VENV_218, '3.8', 'units', 'tests/unit/plugins/'), venv=VENV_218,
              extra_path=(str(PYTHON38.parent),), target_python='3.8', ansible_test_output=True, **installed),
-        Gate('integration-2.21', with_emulator(INSTALLED_221, *ansible_test(VENV, '3.13', 'integration', '--continue-on-error')),
+        # ansible-test names a group of the aliases file with a final '/': leak_scan/, client_level/
+        Gate('integration-2.21', with_emulator(INSTALLED_221, *ansible_test(VENV, '3.13', 'integration', '--continue-on-error',
+                                                                          '--exclude', 'leak_scan/')),
              ansible_test_output=True, lane='integration-2.21', cwd=INSTALLED_221, needs_install=True),
-        # ansible-test names a group of the aliases file with a final '/': client_level/
+        Gate('integration-2.21-leaks', with_emulator(INSTALLED_221_LEAKS, *ansible_test(VENV, '3.13', 'integration', '--continue-on-error',
+                                                                                      'leak_scan/')),
+             ansible_test_output=True, lane='integration-2.21-leaks', cwd=INSTALLED_221_LEAKS, needs_install=True),
         Gate('integration-2.18', with_emulator(INSTALLED_218, *ansible_test(VENV_218, '3.11', 'integration', '--continue-on-error',
                                                                             '--exclude', 'client_level/')),
              venv=VENV_218, ansible_test_output=True, lane='integration-2.18', cwd=INSTALLED_218, needs_install=True),
@@ -241,7 +248,7 @@ def main(argv):
     installed = (INSTALLED / 'MANIFEST.json').is_file() and all(g.result == 'passed' for g in first)
     lanes = [[g] for g in selected if g.lane] + [[g for g in selected if not g.lane and g not in first]]
     lanes = [lane for lane in lanes if lane]
-    for gate in (g for g in selected if g.cwd in (INSTALLED_221, INSTALLED_218) and installed):
+    for gate in (g for g in selected if g.cwd in (INSTALLED_221, INSTALLED_221_LEAKS, INSTALLED_218) and installed):
         copy_installed(gate.cwd)  # before any lane starts: each integration lane has its own copy
     threads = [threading.Thread(target=run_lane, args=(lane, installed, len(lanes) > 1)) for lane in lanes]
     for thread in threads:
