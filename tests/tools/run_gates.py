@@ -87,6 +87,8 @@ def with_emulator(installed, *argv):
 
 def gates():
     installed = dict(cwd=INSTALLED, needs_install=True)
+    integration_221 = ansible_test(VENV, '3.13', 'integration', '--continue-on-error')
+    integration_218 = ansible_test(VENV_218, '3.11', 'integration', '--continue-on-error')
     return [
         Gate('build+install', ['make', '--no-print-directory', 'install']),
         Gate('sanity-2.21', ansible_test(VENV, '3.13', 'sanity'), ansible_test_output=True, **installed),
@@ -103,14 +105,11 @@ def gates():
         Gate('units-3.8', ansible_test(VENV_218, '3.8', 'units', 'tests/unit/plugins/'), venv=VENV_218,
              extra_path=(str(PYTHON38.parent),), target_python='3.8', ansible_test_output=True, **installed),
         # ansible-test names a group of the aliases file with a final '/': leak_scan/, client_level/
-        Gate('integration-2.21', with_emulator(INSTALLED_221, *ansible_test(VENV, '3.13', 'integration', '--continue-on-error',
-                                                                          '--exclude', 'leak_scan/')),
+        Gate('integration-2.21', with_emulator(INSTALLED_221, *integration_221, '--exclude', 'leak_scan/'),
              ansible_test_output=True, lane='integration-2.21', cwd=INSTALLED_221, needs_install=True),
-        Gate('integration-2.21-leaks', with_emulator(INSTALLED_221_LEAKS, *ansible_test(VENV, '3.13', 'integration', '--continue-on-error',
-                                                                                      'leak_scan/')),
+        Gate('integration-2.21-leaks', with_emulator(INSTALLED_221_LEAKS, *integration_221, 'leak_scan/'),
              ansible_test_output=True, lane='integration-2.21-leaks', cwd=INSTALLED_221_LEAKS, needs_install=True),
-        Gate('integration-2.18', with_emulator(INSTALLED_218, *ansible_test(VENV_218, '3.11', 'integration', '--continue-on-error',
-                                                                            '--exclude', 'client_level/')),
+        Gate('integration-2.18', with_emulator(INSTALLED_218, *integration_218, '--exclude', 'client_level/'),
              venv=VENV_218, ansible_test_output=True, lane='integration-2.18', cwd=INSTALLED_218, needs_install=True),
         # The playbooks' FQCNs resolve against the installed copy; --offline: no schema refresh, no galaxy
         # installs, no version check (.ansible-lint leaves that off for bare runs, which install the collection).
