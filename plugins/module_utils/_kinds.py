@@ -13,7 +13,7 @@ import re
 
 from ansible_collections.sap_aicore.admin.plugins.module_utils._desired import check_data_key
 from ansible_collections.sap_aicore.admin.plugins.module_utils._errors import AICoreError
-from ansible_collections.sap_aicore.admin.plugins.module_utils._objects import NameRule, Objects, ObjectType, check_url
+from ansible_collections.sap_aicore.admin.plugins.module_utils._objects import NameRule, Objects, ObjectType, check_url, status_fields
 from ansible_collections.sap_aicore.admin.plugins.module_utils._outcomes import Kind, Outcome
 from ansible_collections.sap_aicore.admin.plugins.module_utils._validation import InputError, check_no_control_characters, type_word
 
@@ -287,7 +287,7 @@ class Applications(ObjectType):
         if "syncStatus" not in details and "healthStatus" not in details:
             return {}  # the application's own details: its status is read only when waited for
         return {"sync_status": details.get("syncStatus"), "health_status": details.get("healthStatus"),
-                "status_message": objects.client.quote(details.get("message"))}
+                "status_message": details.get("message")}
 
     def before_write(self, objects, name, details):
         status = objects.get(name, ("status",)) or {}
@@ -329,5 +329,5 @@ class Applications(ObjectType):
 
     def described(self, objects, details):
         described = dict(self.shown(details), name=details[self.name_key])
-        described.update(self.status(objects, described["name"], objects.get(described["name"], ("status",)) or {}))
+        described.update(status_fields(objects, described["name"], objects.get(described["name"], ("status",)) or {}))
         return described

@@ -28,12 +28,12 @@ from ansible_collections.sap_aicore.admin.plugins.module_utils._module import fi
 from ansible_collections.sap_aicore.admin.plugins.module_utils._outcomes import Outcome, fail_every, given_items, report, run_items, start_run
 from ansible_collections.sap_aicore.admin.plugins.module_utils._paging import all_pages
 from ansible_collections.sap_aicore.admin.plugins.module_utils._scope import RESOURCE_GROUP_ENV
-from ansible_collections.sap_aicore.admin.plugins.module_utils._validation import InputError, check_concurrency, shorten, type_word, unique_names
+from ansible_collections.sap_aicore.admin.plugins.module_utils._validation import (
+    CONTROL_CHARACTERS, InputError, check_concurrency, shorten, type_word, unique_names)
 from ansible_collections.sap_aicore.admin.plugins.module_utils._waiting import Deadline, check_wait_timeout, wait_all
 
 NOT_FOUND = 404
 URL_LONGEST = 2048
-CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # A scheme, a host without user information (credentials in a URL would be shown wherever the URL is),
 # and no white space or control characters.
 WEB_URL = re.compile(r"https?://[^\s/?#@]+(?:[/?#]\S*)?")
@@ -100,6 +100,10 @@ class ObjectType:
     write_only = ()         # options AI Core never shows
     patch_headers = None    # headers of an update besides the token's (a content type)
     quota = None            # the endpoint below /v2 that reports the tenant's quota of these objects, if any
+
+    def check_name(self, name, option="name", index=None):
+        """Refuse a name this kind does not allow (``unique_names`` calls it for each entry of a task)."""
+        self.name_rule.check(self.kind.noun, name, option, index)
 
     def wanted(self, params):
         """The task's desired object as ``{option: value}``, checked; raises ``InputError``."""
@@ -182,7 +186,10 @@ class Objects:
         found = all_pages(self.client, self.type.collection, self.type.name_key, "named %s" % self.type.kind.plural, scoped=self.type.scoped)
         if self.type.scoped and not found:
             self.client.proof.confirm()
-        named = dict((self.type.name_of(details), dict(details, **{self.type.name_key: self.type.name_of(details)})) for details in found.values())
+        named = {}
+        for details in found.values():
+            name = self.type.name_of(details)
+            named[name] = dict(details, **{self.type.name_key: name})
         return [named[name] for name in sorted(named)]
 
     def create(self, name, body):
@@ -226,7 +233,7 @@ def ensure(objects, name, wanted, update_mode, check_mode):
     differing = sorted(option for option in given if option in shown and shown[option] != given[option])
     not_compared = sorted(option for option in given if option not in shown)
     before = dict(shown, state="present")
-    fields = object_type.status(objects, name, current)
+    fields = status_fields(objects, name, current)
     if differing or update_mode == "always":
         refusal = object_type.refuse_update(name, differing)
         if refusal is not None:
@@ -239,6 +246,11 @@ def ensure(objects, name, wanted, update_mode, check_mode):
         return Outcome("kept", before, view(object_type, dict(shown, **dict((option, None) for option in not_compared)), NOT_COMPARED),
                        dict(fields, not_compared=not_compared))
     return Outcome("unchanged", before, dict(before), fields)
+
+
+def status_fields(objects, name, details):
+    """The kind's status fields of ``details`` as results and messages show them: AI Core's text scrubbed and shortened."""
+    return dict((field, objects.client.quote(value)) for field, value in objects.type.status(objects, name, details).items())
 
 
 def view(object_type, wanted, unseen_word):
@@ -272,7 +284,7 @@ def waited(objects, outcomes, state, wanted, deadline, concurrency):
 
     def timed_out(name, seen):
         what = "ready" if state == "present" else "gone"
-        last = dict((field, objects.client.quote(value)) for field, value in object_type.status(objects, name, seen).items()) if seen else {}
+        last = status_fields(objects, name, seen) if seen else {}
         return AICoreError("%s %s was not %s within wait_timeout (%d s)%s; AI Core may still finish: run the task again to wait longer" % (
             object_type.kind.noun, name, what, deadline.seconds, "; last seen: %s" % last if last else ""))
 
@@ -283,7 +295,7 @@ def waited(objects, outcomes, state, wanted, deadline, concurrency):
         if isinstance(final, AICoreError):
             outcome = Outcome.failed(final, outcome.fields, wrote=outcome.changed)
         elif final is not None and state == "present":
-            outcome.fields.update(object_type.status(objects, name, final))
+            outcome.fields.update(status_fields(objects, name, final))
         done.append((name, outcome))
     return done
 
@@ -293,8 +305,7 @@ def manage(module, object_type):
     params = module.params
     names = given_items(params["name"])  # what a refused task reports, until the names pass their checks
     try:
-        names = unique_names(params["name"], lambda name, option, index=None: object_type.name_rule.check(object_type.kind.noun, name, option, index),
-                             "name", "%s name" % object_type.kind.noun)
+        names = unique_names(params["name"], object_type.check_name, "name", "%s name" % object_type.kind.noun)
         check_concurrency(params["concurrency"])
         check_wait_timeout(params["wait_timeout"])
         check_scope(object_type, params)
@@ -326,9 +337,7 @@ def describe(module, object_type):
     """The whole run of an _info module: the named objects (those that exist), or every object."""
     params = module.params
     try:
-        names = None if params["name"] is None else unique_names(
-            params["name"], lambda name, option, index=None: object_type.name_rule.check(object_type.kind.noun, name, option, index),
-            "name", "%s name" % object_type.kind.noun)
+        names = None if params["name"] is None else unique_names(params["name"], object_type.check_name, "name", "%s name" % object_type.kind.noun)
         check_concurrency(params["concurrency"])
         check_scope(object_type, params)
     except InputError as error:
@@ -373,7 +382,7 @@ def _number_at(document, outer, inner):
 
 def check_url(url, option):
     """Refuse anything but an http(s) URL of printable characters; return the URL."""
-    if not isinstance(url, str) or len(url) > URL_LONGEST or not WEB_URL.fullmatch(url) or CONTROL.search(url):
+    if not isinstance(url, str) or len(url) > URL_LONGEST or not WEB_URL.fullmatch(url) or CONTROL_CHARACTERS.search(url):
         raise InputError("%s: give an http:// or https:// URL of at most %d characters, without spaces, control characters "
                          "or credentials before the host (give those as username and password)" % (option, URL_LONGEST))
     return url

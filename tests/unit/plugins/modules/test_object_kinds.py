@@ -13,6 +13,7 @@ from ansible_collections.sap_aicore.admin.plugins.modules import (
     aicore_object_store_secret, aicore_object_store_secret_info, aicore_repository, aicore_repository_info)
 
 from ..module_utils.module_runner import connection, run_module
+from .test_declared_resource_groups import writes
 
 GROUP = "team-a"
 S3_KEYS = {"AWS_ACCESS_KEY_ID": "AKIA-unit-key-id", "AWS_SECRET_ACCESS_KEY": "unit-s3-secret-value"}
@@ -70,10 +71,6 @@ def only(result, key):
 
 def objects(aicore, kind):
     return dict((item["name"], item) for item in aicore.admin_objects()[kind] if not item["deleting"])
-
-
-def writes(aicore):
-    return [(record["method"], record["path"]) for record in aicore.log() if record["endpoint"] == "api" and record["method"] not in ("GET",)]
 
 
 def no_write_only_value_in(result):
